@@ -1,0 +1,188 @@
+"""Reads that span several models, each with its joins in one place.
+
+Each page's query count is fixed whatever the size of the course (see the query-budget
+tests), so lists are fetched with select_related/prefetch_related, never per row.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from courses.models import Concept, ConceptRelation, Course, Lesson, Module
+
+
+def can_preview(user, course: Course) -> bool:
+    """Staff and the course's instructors see unpublished content; learners do not."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+
+
+def course_for_viewer(slug: str, user) -> Course:
+    """The course, or 404 when it does not exist or is unpublished for this viewer."""
+    course = Course.objects.filter(slug=slug).first()
+    if course is None or (not course.is_published and not can_preview(user, course)):
+        raise Http404("No such course.")
+    return course
+
+
+def visible_lessons(course: Course, user):
+    lessons = Lesson.objects.in_course(course)
+    if not can_preview(user, course):
+        lessons = lessons.filter(is_published=True)
+    return lessons
+
+
+def course_outline(course: Course, user, kind: str | None = None) -> list[Module]:
+    """Modules with their visible lessons (optionally of one kind) in two queries."""
+    lessons = visible_lessons(course, user).order_by("position", "id")
+    if kind:
+        lessons = lessons.filter(kind=kind)
+    modules = course.modules.prefetch_related(
+        Prefetch("lessons", queryset=lessons, to_attr="visible")
+    )
+    return [m for m in modules if m.visible or not kind]
+
+
+def lesson_for_viewer(course: Course, slug: str, user) -> Lesson:
+    lesson = (
+        visible_lessons(course, user)
+        .filter(slug=slug)
+        .select_related("module")
+        .prefetch_related(
+            "citations__source", Prefetch("concepts", queryset=Concept.objects.order_by("term"))
+        )
+        .first()
+    )
+    if lesson is None:
+        raise Http404("No such lesson.")
+    lesson.module.course = course
+    return lesson
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: dict | None
+    next: dict | None
+    position: int
+    total: int
+
+
+def lesson_neighbours(course: Course, lesson: Lesson, user) -> Neighbours:
+    """Previous and next lesson in reading order, from one narrow query."""
+    order = list(visible_lessons(course, user).in_reading_order().values("slug", "title"))
+    index = next(i for i, row in enumerate(order) if row["slug"] == lesson.slug)
+    return Neighbours(
+        previous=order[index - 1] if index > 0 else None,
+        next=order[index + 1] if index + 1 < len(order) else None,
+        position=index + 1,
+        total=len(order),
+    )
+
+
+def glossary(course: Course) -> list[tuple[str, list[Concept]]]:
+    """Concepts grouped by initial letter, A–Z."""
+    groups: dict[str, list[Concept]] = {}
+    for concept in course.concepts.order_by("term"):
+        groups.setdefault(concept.initial, []).append(concept)
+    return sorted(groups.items())
+
+
+def concept_detail(course: Course, slug: str, user) -> Concept:
+    lessons = (
+        visible_lessons(course, user)
+        .select_related("module")
+        .order_by("module__position", "position")
+    )
+    concept = (
+        course.concepts.filter(slug=slug)
+        .select_related("source")
+        .prefetch_related(
+            Prefetch("relations_out", queryset=ConceptRelation.objects.select_related("target")),
+            Prefetch("relations_in", queryset=ConceptRelation.objects.select_related("source")),
+            Prefetch("lessons", queryset=lessons, to_attr="visible_lessons"),
+        )
+        .first()
+    )
+    if concept is None:
+        raise Http404("No such concept.")
+    return concept
+
+
+@dataclass(frozen=True)
+class MapNode:
+    concept: Concept
+    x: float
+    y: float
+    label: str  # the relation, read from the centre concept's point of view
+
+
+@dataclass(frozen=True)
+class ConceptMap:
+    width: int
+    height: int
+    centre: Concept
+    nodes: list[MapNode]
+
+    @property
+    def cx(self) -> float:
+        return self.width / 2
+
+    @property
+    def cy(self) -> float:
+        return self.height / 2
+
+
+def concept_map(concept: Concept, width: int = 640, height: int = 420) -> ConceptMap:
+    """Place the related concepts on a circle around the concept, for an SVG drawing."""
+    related = [(r.target, r.get_kind_display()) for r in concept.relations_out.all()]
+    related += [(r.source, f"← {r.get_kind_display()}") for r in concept.relations_in.all()]
+    radius_x, radius_y = width / 2 - 110, height / 2 - 50
+    nodes = []
+    for i, (other, label) in enumerate(related):
+        angle = 2 * math.pi * i / max(len(related), 1) - math.pi / 2
+        nodes.append(
+            MapNode(
+                other,
+                width / 2 + radius_x * math.cos(angle),
+                height / 2 + radius_y * math.sin(angle),
+                label,
+            )
+        )
+    return ConceptMap(width, height, concept, nodes)
+
+
+def search(query: str, user) -> tuple[list[Lesson], list[Concept]]:
+    """Lessons and concepts of published courses containing every word of the query.
+
+    Plain case-insensitive containment, so SQLite and PostgreSQL return the same rows.
+    """
+    words = query.split()[:8]
+    if not words:
+        return [], []
+    lesson_q, concept_q = Q(), Q()
+    for word in words:
+        lesson_q &= Q(title__icontains=word) | Q(body__icontains=word)
+        concept_q &= Q(term__icontains=word) | Q(definition__icontains=word)
+    lessons = (
+        Lesson.objects.published()
+        .filter(lesson_q)
+        .select_related("module__course")
+        .order_by("module__course__title", "module__position", "position")[:50]
+    )
+    concepts = (
+        Concept.objects.filter(course__is_published=True)
+        .filter(concept_q)
+        .select_related("course")
+        .order_by("term")[:50]
+    )
+    return list(lessons), list(concepts)
+
+
+def catalog(user):
+    """Published courses with their lesson counts."""
+    return Course.objects.published().annotate(
+        lesson_count=Count("modules__lessons", filter=Q(modules__lessons__is_published=True))
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
 ]

@@ -96,3 +96,29 @@ class TimelineEventFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Event {n}")
     description = "Something happened."
     source = factory.SubFactory(SourceFactory, course=factory.SelfAttribute("..course"))
+
+
+def make_question(course, spec: dict):
+    """A question with its rows and first version, from a canonical dict."""
+    from quizzes.questions import question_version, question_write_spec
+
+    sources = {s.slug: s for s in course.sources.all()}
+    concepts = {c.slug: c for c in course.concepts.all()}
+    question = question_write_spec(course=course, spec=spec, sources=sources, concepts=concepts)
+    question_version(question)
+    return question
+
+
+def make_quiz(course, questions, **settings):
+    """A published quiz over `questions`, in order, with any Quiz field overridden."""
+    from quizzes.models import Quiz, QuizQuestion
+
+    defaults = {
+        "slug": f"quiz-{Quiz.objects.count() + 1}",
+        "title": "A quiz",
+        "shuffle_choices": False,
+    }
+    quiz = Quiz.objects.create(course=course, **{**defaults, **settings})
+    for position, question in enumerate(questions):
+        QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
+    return quiz

@@ -44,9 +44,11 @@ def test_the_course_is_complete(loaded):
 
 @pytest.mark.django_db
 def test_every_page_of_the_course_renders(loaded, client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("reader", password="x-long-password"))
+    reader = django_user_model.objects.create_user("reader", password="x-long-password")
+    client.force_login(reader)
     urls = [c.get_absolute_url() for c in Course.objects.all()]
-    urls += [lesson.get_absolute_url() for lesson in Lesson.objects.select_related("module__course")]
+    lessons = Lesson.objects.select_related("module__course")
+    urls += [lesson.get_absolute_url() for lesson in lessons]
     urls += [c.get_absolute_url() for c in Concept.objects.select_related("course")]
     urls += [q.get_absolute_url() for q in Quiz.objects.select_related("course")]
     for url in urls:

@@ -28,31 +28,32 @@ def course_for_viewer(slug: str, user) -> Course:
     return course
 
 
-def visible_lessons(course: Course, user):
+def visible_lessons(course: Course, preview: bool):
+    """The course's lessons a viewer may see; `preview` comes from can_preview, once a request."""
     lessons = Lesson.objects.in_course(course)
-    if not can_preview(user, course):
-        lessons = lessons.filter(is_published=True)
-    return lessons
+    return lessons if preview else lessons.filter(is_published=True)
 
 
-def course_outline(course: Course, user, kind: str | None = None) -> list[Module]:
+def course_outline(course: Course, preview: bool, kind: str | None = None) -> list[Module]:
     """Modules with their visible lessons (optionally of one kind) in two queries."""
-    lessons = visible_lessons(course, user).order_by("position", "id")
+    lessons = visible_lessons(course, preview).order_by("position", "id")
     if kind:
         lessons = lessons.filter(kind=kind)
     modules = course.modules.prefetch_related(
-        Prefetch("lessons", queryset=lessons, to_attr="visible")
+        Prefetch("lessons", queryset=lessons, to_attr="visible"), "quizzes"
     )
     return [m for m in modules if m.visible or not kind]
 
 
-def lesson_for_viewer(course: Course, slug: str, user) -> Lesson:
+def lesson_for_viewer(course: Course, slug: str, preview: bool) -> Lesson:
     lesson = (
-        visible_lessons(course, user)
+        visible_lessons(course, preview)
         .filter(slug=slug)
         .select_related("module")
         .prefetch_related(
-            "citations__source", Prefetch("concepts", queryset=Concept.objects.order_by("term"))
+            "citations__source",
+            Prefetch("concepts", queryset=Concept.objects.order_by("term")),
+            "quizzes",  # by name: the courses app does not import quizzes
         )
         .first()
     )
@@ -70,9 +71,9 @@ class Neighbours:
     total: int
 
 
-def lesson_neighbours(course: Course, lesson: Lesson, user) -> Neighbours:
+def lesson_neighbours(course: Course, lesson: Lesson, preview: bool) -> Neighbours:
     """Previous and next lesson in reading order, from one narrow query."""
-    order = list(visible_lessons(course, user).in_reading_order().values("slug", "title"))
+    order = list(visible_lessons(course, preview).in_reading_order().values("slug", "title"))
     index = next(i for i, row in enumerate(order) if row["slug"] == lesson.slug)
     return Neighbours(
         previous=order[index - 1] if index > 0 else None,
@@ -90,9 +91,9 @@ def glossary(course: Course) -> list[tuple[str, list[Concept]]]:
     return sorted(groups.items())
 
 
-def concept_detail(course: Course, slug: str, user) -> Concept:
+def concept_detail(course: Course, slug: str, preview: bool) -> Concept:
     lessons = (
-        visible_lessons(course, user)
+        visible_lessons(course, preview)
         .select_related("module")
         .order_by("module__position", "position")
     )
@@ -154,7 +155,7 @@ def concept_map(concept: Concept, width: int = 640, height: int = 420) -> Concep
     return ConceptMap(width, height, concept, nodes)
 
 
-def search(query: str, user) -> tuple[list[Lesson], list[Concept]]:
+def search(query: str) -> tuple[list[Lesson], list[Concept]]:
     """Lessons and concepts of published courses containing every word of the query.
 
     Plain case-insensitive containment, so SQLite and PostgreSQL return the same rows.
@@ -181,7 +182,7 @@ def search(query: str, user) -> tuple[list[Lesson], list[Concept]]:
     return list(lessons), list(concepts)
 
 
-def catalog(user):
+def catalog():
     """Published courses with their lesson counts."""
     return Course.objects.published().annotate(
         lesson_count=Count("modules__lessons", filter=Q(modules__lessons__is_published=True))

@@ -11,7 +11,7 @@ from courses.models import Lesson
 
 
 def catalog(request):
-    return render(request, "courses/catalog.html", {"courses": selectors.catalog(request.user)})
+    return render(request, "courses/catalog.html", {"courses": selectors.catalog()})
 
 
 def detail(request, course):
@@ -19,19 +19,23 @@ def detail(request, course):
     kind = request.GET.get("kind")
     if kind not in Lesson.Kind.values:
         kind = None
-    modules = selectors.course_outline(course, request.user, kind)
+    modules = selectors.course_outline(course, selectors.can_preview(request.user, course), kind)
     return render(request, "courses/course_detail.html", {
         "course": course, "modules": modules, "kind": kind, "kinds": Lesson.Kind.choices,
         "lesson_count": sum(len(m.visible) for m in modules),
+        "course_quizzes": [
+            q for q in course.quizzes.all() if q.is_published and not (q.module_id or q.lesson_id)
+        ],
     })  # fmt: skip
 
 
 def lesson(request, course, lesson):
     course = selectors.course_for_viewer(course, request.user)
-    lesson = selectors.lesson_for_viewer(course, lesson, request.user)
+    preview = selectors.can_preview(request.user, course)
+    lesson = selectors.lesson_for_viewer(course, lesson, preview)
     return render(request, "courses/lesson_detail.html", {
         "course": course, "lesson": lesson,
-        "neighbours": selectors.lesson_neighbours(course, lesson, request.user),
+        "neighbours": selectors.lesson_neighbours(course, lesson, preview),
     })  # fmt: skip
 
 
@@ -51,7 +55,7 @@ def glossary(request, course):
 
 def concept(request, course, concept):
     course = selectors.course_for_viewer(course, request.user)
-    concept = selectors.concept_detail(course, concept, request.user)
+    concept = selectors.concept_detail(course, concept, selectors.can_preview(request.user, course))
     return render(request, "courses/concept_detail.html", {
         "course": course, "concept": concept, "map": selectors.concept_map(concept),
     })  # fmt: skip
@@ -65,7 +69,7 @@ def timeline(request, course):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    lessons, concepts = selectors.search(query, request.user) if query else ([], [])
+    lessons, concepts = selectors.search(query) if query else ([], [])
     return render(request, "courses/search.html", {
         "query": query, "lessons": lessons, "concepts": concepts,
     })  # fmt: skip

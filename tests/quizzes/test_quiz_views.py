@@ -251,3 +251,19 @@ def test_result_page_query_budget(
     attempt_submit(attempt=attempt)
     with django_assert_max_num_queries(10):
         assert learner_client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 200
+
+
+def test_lesson_and_course_pages_link_their_published_quizzes(client, quiz_course):
+    from tests.factories import LessonFactory, ModuleFactory
+
+    module = ModuleFactory(course=quiz_course, slug="m")
+    lesson = LessonFactory(module=module, slug="l")
+    check = make_quiz(quiz_course, [], slug="check", title="Lesson check", lesson=lesson)
+    make_quiz(quiz_course, [], slug="mod-test", title="Module test", module=module)
+    make_quiz(quiz_course, [], slug="exam", title="Final exam")
+    make_quiz(quiz_course, [], slug="hidden", title="Hidden", is_published=False, lesson=lesson)
+    assert check.get_absolute_url() in client.get(lesson.get_absolute_url()).text
+    text = client.get(quiz_course.get_absolute_url()).text
+    assert "Module test" in text and "Final exam" in text and "Course exams" in text
+    assert ">Hidden<" not in text
+    assert ">Hidden<" not in client.get(lesson.get_absolute_url()).text

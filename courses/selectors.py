@@ -117,7 +117,13 @@ class MapNode:
     concept: Concept
     x: float
     y: float
-    label: str  # the relation, read from the centre concept's point of view
+    label: str  # the relation as read on the node ("enables", "is derived from this")
+    sentence: str  # the relation in words, for the text alternative
+
+    @property
+    def edge_x(self) -> float:
+        """Where the line from the centre meets the box: its side facing the centre."""
+        return self.x + MAP_BOX_HALF if self.x < MAP_WIDTH / 2 else self.x - MAP_BOX_HALF
 
 
 @dataclass(frozen=True)
@@ -136,23 +142,30 @@ class ConceptMap:
         return self.height / 2
 
 
-def concept_map(concept: Concept, width: int = 640, height: int = 420) -> ConceptMap:
-    """Place the related concepts on a circle around the concept, for an SVG drawing."""
-    related = [(r.target, r.get_kind_display()) for r in concept.relations_out.all()]
-    related += [(r.source, f"← {r.get_kind_display()}") for r in concept.relations_in.all()]
-    radius_x, radius_y = width / 2 - 110, height / 2 - 50
-    nodes = []
-    for i, (other, label) in enumerate(related):
-        angle = 2 * math.pi * i / max(len(related), 1) - math.pi / 2
-        nodes.append(
-            MapNode(
-                other,
-                width / 2 + radius_x * math.cos(angle),
-                height / 2 + radius_y * math.sin(angle),
-                label,
-            )
+MAP_WIDTH, MAP_ROW, MAP_MARGIN, MAP_COLUMN_X, MAP_BOX_HALF = 720, 56, 30, 110, 95
+
+
+def concept_map(concept: Concept) -> ConceptMap:
+    """Related concepts in two columns beside the concept, so no two boxes overlap."""
+    related = [
+        (r.target, r.get_kind_display(), f"{concept.term} {r.get_kind_display()} {r.target.term}.")
+        for r in concept.relations_out.all()
+    ] + [
+        (
+            r.source,
+            f"{r.get_kind_display()} this",
+            f"{r.source.term} {r.get_kind_display()} {concept.term}.",
         )
-    return ConceptMap(width, height, concept, nodes)
+        for r in concept.relations_in.all()
+    ]
+    rows = max(1, math.ceil(len(related) / 2))
+    height = rows * MAP_ROW + 2 * MAP_MARGIN
+    nodes = []
+    for i, (other, label, sentence) in enumerate(related):
+        x = MAP_COLUMN_X if i % 2 == 0 else MAP_WIDTH - MAP_COLUMN_X
+        y = MAP_MARGIN + MAP_ROW * (i // 2) + MAP_ROW / 2
+        nodes.append(MapNode(other, x, y, label, sentence))
+    return ConceptMap(MAP_WIDTH, height, concept, nodes)
 
 
 def search(query: str) -> tuple[list[Lesson], list[Concept]]:

@@ -433,6 +433,8 @@ class _DryRun(Exception):
 def _write(files: CourseFiles, report: Report, prune: bool) -> Course:
     data = files.course
     course = Course.objects.filter(slug=data["slug"]).first() or Course(slug=data["slug"])
+    if prune and course.pk:
+        _refuse_to_lose_work(course, files)
     _save_if_changed(course, report, "course", {
         "title": data["title"], "summary": data["summary"],
         "description": data.get("description") or "", "language": data.get("language") or "en",
@@ -614,7 +616,8 @@ def _prunable(course: Course, files: CourseFiles):
     ]
 
 
-def _prune(course: Course, files: CourseFiles, report: Report) -> None:
+def _refuse_to_lose_work(course: Course, files: CourseFiles) -> None:
+    """Before anything is written or deleted: would --prune remove any learner's work?"""
     blockers = [
         f"lesson {slug!r} has progress from {n} learner(s)"
         for slug, n in LessonProgress.objects.filter(lesson__module__course=course)
@@ -629,6 +632,9 @@ def _prune(course: Course, files: CourseFiles, report: Report) -> None:
             _refusal("--prune would delete learners' work; nothing was changed: " + b)
             for b in blockers
         ])  # fmt: skip
+
+
+def _prune(course: Course, files: CourseFiles, report: Report) -> None:
     for kind, queryset, slugs in _prunable(course, files):
         stale = queryset.exclude(slug__in=slugs)
         count = stale.count()

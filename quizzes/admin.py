@@ -28,7 +28,7 @@ from quizzes.models import (
 from quizzes.questions import question_version, with_related
 from quizzes.questionspec import validate_question
 from quizzes.review import validate_review
-from quizzes.services import question_regrade
+from quizzes.services import question_regrade, response_grade
 
 PLACEHOLDERS = {"slug": "placeholder", "prompt": "x", "source": "x", "explanation": "x"}
 
@@ -258,3 +258,58 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ResponseGradeForm(forms.ModelForm):
+    class Meta:
+        model = Response
+        fields = ("score", "comment")
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        if score is None:
+            raise forms.ValidationError("Give a score.")
+        if not 0 <= score <= self.instance.points:
+            raise forms.ValidationError(f"The score must be between 0 and {self.instance.points}.")
+        return score
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Grading essays: the learner's text, the grader's guidance, a score and a comment."""
+
+    form = ResponseGradeForm
+    list_display = ("attempt", "slot", "question_name", "needs_grading", "score", "graded_at")
+    list_filter = ("needs_grading", "attempt__quiz__course", "attempt__quiz")
+    list_select_related = ("attempt__quiz", "attempt__user", "version")
+    search_fields = ("attempt__user__username", "version__question__slug")
+    readonly_fields = ("attempt", "slot", "prompt", "learner_answer", "guidance", "points")
+    fields = readonly_fields + ("score", "comment")
+    ordering = ("attempt__submitted_at", "slot")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Question")
+    def question_name(self, obj):
+        return obj.version.data.get("name") or obj.version.data["slug"]
+
+    @admin.display(description="Prompt")
+    def prompt(self, obj):
+        return obj.version.data["prompt"]
+
+    @admin.display(description="Answer")
+    def learner_answer(self, obj):
+        return obj.answer if obj.answer is not None else "(no answer)"
+
+    @admin.display(description="Guidance for the grader")
+    def guidance(self, obj):
+        return obj.version.data.get("guidance") or "—"
+
+    def save_model(self, request, obj, form, change):
+        response_grade(
+            response=obj, score=form.cleaned_data["score"], comment=obj.comment, grader=request.user
+        )

@@ -53,6 +53,7 @@ class QuizFile:
 class QuizFiles:
     quizzes: list[QuizFile] = field(default_factory=list)
     questions: dict[str, dict] = field(default_factory=dict)  # slug -> normalised spec
+    invalid: set[str] = field(default_factory=set)  # defined, but already reported as wrong
 
 
 class QuizContent:
@@ -74,15 +75,16 @@ class QuizContent:
         files.parts[self.name] = result
 
     def _read_quiz(self, reader, files, path, data, result, defined_in) -> None:
-        if not reader.check_fields(path, data, QUIZ_FIELDS):
-            return
-        reader.check_slug(path, data)
-        category = _default_category(files, data)
+        # Questions are read even when the quiz's own fields are wrong, so that other
+        # quizzes referring to them do not report a second, misleading error.
+        fields_ok = reader.check_fields(path, data, QUIZ_FIELDS) and reader.check_slug(path, data)
         quiz = QuizFile(path, data)
         quiz.question_slugs = self._read_questions(
-            reader, files, path, data.get("questions") or [], category, result, defined_in
-        )
-        result.quizzes.append(quiz)
+            reader, files, path, data.get("questions") or [], _default_category(files, data),
+            result, defined_in,
+        )  # fmt: skip
+        if fields_ok:
+            result.quizzes.append(quiz)
 
     def _read_questions(
         self, reader, files, path, items, category, result, defined_in
@@ -114,7 +116,9 @@ class QuizContent:
                     f"{where}.slug",
                     f"duplicate question slug {slug!r} (also in {defined_in[slug]})",
                 )
-            elif not problems:
+            elif problems:
+                result.invalid.add(slug)
+            else:
                 _check_question_refs(reader, files, path, item, where)
                 result.questions[slug] = spec
                 defined_in[slug] = path
@@ -152,7 +156,7 @@ class QuizContent:
                     path, data.line_of("pass_mark"), "pass_mark", "must be a percentage, 0 to 100"
                 )
             for slug in quiz.question_slugs:
-                if slug not in result.questions:
+                if slug not in result.questions and slug not in result.invalid:
                     reader.error(
                         path, data.line_of("questions"), "questions", f"unknown question {slug!r}"
                     )

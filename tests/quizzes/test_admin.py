@@ -85,3 +85,22 @@ def test_learners_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:quizzes_question_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Question.objects.count() == 0
+
+
+def test_essay_is_graded_in_the_admin_and_completes_the_attempt(admin_client, quiz_course):
+    from quizzes.models import Response
+
+    quiz = make_quiz(quiz_course, [quiz_course.sample_questions["essay"]], pass_mark=50)
+    attempt = attempt_start(quiz=quiz, user=UserFactory())
+    attempt_save(attempt=attempt, data=form(q1="My essay on indivisible security."))
+    attempt_submit(attempt=attempt)
+    response = Response.objects.get(attempt=attempt)
+    url = reverse("admin:quizzes_response_change", args=[response.pk])
+    page = admin_client.get(url).text
+    assert "My essay on indivisible security." in page and "zqsecretguidance" in page
+    assert "between 0 and 1" in admin_client.post(url, {"score": "3", "comment": ""}).text
+    admin_client.post(url, {"score": "0.75", "comment": "Clear, but cite the source."})
+    attempt.refresh_from_db()
+    response.refresh_from_db()
+    assert float(attempt.score) == 0.75 and attempt.passed and not attempt.needs_grading
+    assert response.comment == "Clear, but cite the source." and response.graded_at

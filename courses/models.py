@@ -4,6 +4,8 @@ Markdown fields keep their source text and a sanitised HTML copy rendered on sav
 pages never render Markdown per request and no template marks raw text safe.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -359,3 +361,87 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.lesson}"
+
+
+def new_join_code() -> str:
+    """Eight characters a learner can type: no 0/O or 1/I/L to confuse."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def new_certificate_code() -> str:
+    """128 random bits: unguessable, so the public verification URL reveals nothing else."""
+    return secrets.token_urlsafe(16)
+
+
+class Cohort(models.Model):
+    """A group of learners in a course (a class, a term); learners join with its code."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=120)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="cohort_name_unique_in_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.course})"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_learner(self, user):
+        return self.filter(user=user)
+
+    def completed(self):
+        return self.filter(completed_at__isnull=False)
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+
+class Certificate(models.Model):
+    """Issued once when an enrolment completes; verified publicly by its code."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(max_length=40, unique=True, default=new_certificate_code)
+    name = models.CharField(max_length=200, help_text="The learner's name as printed.")
+    course_title = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.course_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:certificate", args=[self.code])

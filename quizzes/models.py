@@ -449,3 +449,86 @@ class Regrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response}: {self.old_score} → {self.new_score}"
+
+
+class ReviewCard(models.Model):
+    """A question in a learner's spaced-repetition deck, scheduled by FSRS.
+
+    `state` holds the fsrs Card as a dict; `due`, `stability` and `last_review` are
+    copied out of it so the database can select and aggregate without decoding JSON.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.JSONField()
+    due = models.DateTimeField(db_index=True)
+    stability = models.FloatField(
+        null=True, blank=True, help_text="Days until recall drops to 90%."
+    )
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="review_card_unique")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="review_card_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.question} (due {self.due:%Y-%m-%d})"
+
+
+class ReviewLog(models.Model):
+    """One review of a card: what the learner answered and how it was rated."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    fraction = models.FloatField(null=True, blank=True)
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.card} rated {self.get_rating_display()}"
+
+
+class Evidence(models.Model):
+    """One graded answer about one concept, the input of the mastery model.
+
+    Written when an attempt is graded and when a review is answered; `mixed` marks
+    answers given outside a single lesson's check (module tests, exams, reviews), the
+    kind of later, mixed practice that confirms mastery.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
+    )
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="evidence")
+    fraction = models.FloatField()
+    mixed = models.BooleanField(default=False)
+    at = models.DateTimeField()
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    review = models.ForeignKey(
+        ReviewLog, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta:
+        ordering = ["user", "concept", "-at"]
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["user", "concept", "at"], name="evidence_user_concept_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.concept}: {self.fraction:.2f}"

@@ -15,9 +15,19 @@ from django.db.models import Max
 from django.utils import timezone
 
 from quizzes.grading import grade
-from quizzes.models import Attempt, Question, QuestionVersion, Quiz, QuizOverride, Regrade, Response
+from quizzes.models import (
+    Attempt,
+    Evidence,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizOverride,
+    Regrade,
+    Response,
+)
 from quizzes.presentation import AnswerError, draw_order, parse_answer
 from quizzes.questions import question_version, with_related
+from quizzes.reviews import deck_add_from_attempt
 
 GRACE = timedelta(seconds=60)
 """Answers arriving this long after the deadline still count (network and clock slack)."""
@@ -257,6 +267,8 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
         locked.state, locked.submitted_at = Attempt.State.SUBMITTED, now
         _total(locked, responses)
         locked.save()
+        evidence_from_responses(responses, user_id=locked.user_id, quiz=locked.quiz, at=now)
+        deck_add_from_attempt(attempt=locked, now=now)
         return locked
 
 
@@ -301,15 +313,33 @@ def response_grade(*, response: Response, score: Decimal, comment: str, grader) 
         )
         response.score, response.comment = score, comment
         response.fraction = float(score / response.points) if response.points else 0.0
-        response.needs_grading, response.graded_by, response.graded_at = (
-            False,
-            grader,
-            timezone.now(),
-        )
+        response.needs_grading, response.graded_by = False, grader
+        response.graded_at = timezone.now()
         response.save()
-        _total(attempt, list(attempt.responses.all()))
+        _total(attempt, list(attempt.responses.select_related("version")))
         attempt.save()
+        Evidence.objects.filter(response=response).delete()
+        evidence_from_responses(
+            [response], user_id=attempt.user_id, quiz=attempt.quiz, at=response.graded_at
+        )
     return response
+
+
+def evidence_from_responses(
+    responses: list[Response], *, user_id: int, quiz: Quiz, at: datetime
+) -> None:
+    """Record graded answers per concept for the mastery model (docs/mastery.md)."""
+    slugs = {slug for r in responses for slug in r.version.data.get("concepts") or []}
+    concepts = dict(quiz.course.concepts.filter(slug__in=slugs).values_list("slug", "id"))
+    mixed = quiz.lesson_id is None
+    Evidence.objects.bulk_create(
+        Evidence(user_id=user_id, concept_id=concepts[slug], fraction=r.fraction, mixed=mixed,
+                 at=at, response=r)
+        for r in responses
+        if r.fraction is not None and r.answer not in (None, "", [])
+        for slug in r.version.data.get("concepts") or []
+        if slug in concepts
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "courses",
     "quizzes",
+    "learning",
+    "teaching",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("learning.urls")),
+    path("teach/", include("teaching.urls")),
 ]

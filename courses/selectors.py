@@ -7,10 +7,18 @@ tests), so lists are fetched with select_related/prefetch_related, never per row
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
-from courses.models import Concept, ConceptRelation, Course, Lesson, Module
+from courses.models import (
+    Citation,
+    Concept,
+    ConceptRelation,
+    Course,
+    Lesson,
+    LessonProgress,
+    Module,
+)
 
 
 def can_preview(user, course: Course) -> bool:
@@ -45,13 +53,18 @@ def course_outline(course: Course, preview: bool, kind: str | None = None) -> li
     return [m for m in modules if m.visible or not kind]
 
 
-def lesson_for_viewer(course: Course, slug: str, preview: bool) -> Lesson:
+def lesson_for_viewer(course: Course, slug: str, preview: bool, user=None) -> Lesson:
+    """The lesson with its citations, concepts and quizzes; `done` says if `user` completed it."""
+    lessons = visible_lessons(course, preview).filter(slug=slug)
+    if user is not None and user.is_authenticated:
+        completed = LessonProgress.objects.filter(
+            lesson=OuterRef("pk"), user=user, completed_at__isnull=False
+        )
+        lessons = lessons.annotate(done=Exists(completed))
     lesson = (
-        visible_lessons(course, preview)
-        .filter(slug=slug)
-        .select_related("module")
+        lessons.select_related("module")
         .prefetch_related(
-            "citations__source",
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
             Prefetch("concepts", queryset=Concept.objects.order_by("term")),
             "quizzes",  # by name: the courses app does not import quizzes
         )

@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from courses import selectors
+from courses import progress, selectors
 from courses.forms import SignupForm
-from courses.models import Lesson
+from courses.models import Certificate, Enrollment, Lesson
 
 
 def catalog(request):
@@ -20,7 +22,11 @@ def detail(request, course):
     if kind not in Lesson.Kind.values:
         kind = None
     modules = selectors.course_outline(course, selectors.can_preview(request.user, course), kind)
+    enrollment = _enrollment(request.user, course)
     return render(request, "courses/course_detail.html", {
+        "enrollment": enrollment,
+        "progress": progress.course_progress(course=course, user=request.user, with_unmet=True)
+        if enrollment else None,
         "course": course, "modules": modules, "kind": kind, "kinds": Lesson.Kind.choices,
         "lesson_count": sum(len(m.visible) for m in modules),
         "course_quizzes": [
@@ -32,9 +38,12 @@ def detail(request, course):
 def lesson(request, course, lesson):
     course = selectors.course_for_viewer(course, request.user)
     preview = selectors.can_preview(request.user, course)
-    lesson = selectors.lesson_for_viewer(course, lesson, preview)
+    lesson = selectors.lesson_for_viewer(course, lesson, preview, user=request.user)
+    enrollment = _enrollment(request.user, course)
+    if enrollment:
+        progress.lesson_seen(lesson=lesson, enrollment=enrollment)
     return render(request, "courses/lesson_detail.html", {
-        "course": course, "lesson": lesson,
+        "course": course, "lesson": lesson, "enrollment": enrollment,
         "neighbours": selectors.lesson_neighbours(course, lesson, preview),
     })  # fmt: skip
 
@@ -86,3 +95,60 @@ def signup(request):
         messages.success(request, "Welcome! Your account is ready.")
         return redirect("courses:catalog")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _enrollment(user, course) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.select_related("last_lesson", "certificate")
+        .filter(user=user, course=course)
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def enrol(request, course):
+    course = selectors.course_for_viewer(course, request.user)
+    try:
+        progress.course_enroll(course=course, user=request.user)
+    except progress.ProgressError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"You are enrolled in {course.title}.")
+    return redirect(course)
+
+
+@login_required
+@require_POST
+def mark(request, course, lesson):
+    """Mark a lesson complete, or undo it (`complete=0`)."""
+    course = selectors.course_for_viewer(course, request.user)
+    lesson = selectors.lesson_for_viewer(course, lesson, preview=False)
+    complete = request.POST.get("complete") != "0"
+    try:
+        certificate = progress.lesson_mark(lesson=lesson, user=request.user, complete=complete)
+    except progress.ProgressError as exc:
+        messages.error(request, exc.message)
+        return redirect(lesson)
+    if certificate:
+        messages.success(request, "You completed the course. Your certificate is ready.")
+        return redirect("courses:certificate_print", code=certificate.code)
+    messages.success(request, "Marked as complete." if complete else "Marked as not complete.")
+    return redirect(lesson)
+
+
+def certificate(request, code):
+    """Public verification: name, course and date, nothing else; unknown codes are 404."""
+    certificate = get_object_or_404(Certificate, code=code)
+    return render(request, "courses/certificate_verify.html", {"certificate": certificate})
+
+
+@login_required
+def certificate_print(request, code):
+    """The printable certificate, for its owner only."""
+    certificate = Certificate.objects.select_related("enrollment").filter(code=code).first()
+    if certificate is None or certificate.enrollment.user_id != request.user.pk:
+        raise Http404("No such certificate.")
+    return render(request, "courses/certificate_print.html", {"certificate": certificate})

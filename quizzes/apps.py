@@ -7,6 +7,9 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.content import register_part
+        from courses.progress import register_requirement
         from quizzes.content import QuizContent
+        from quizzes.requirements import required_quizzes_unmet
 
         register_part(QuizContent())
+        register_requirement(required_quizzes_unmet)

@@ -27,6 +27,7 @@ from quizzes.models import (
 )
 from quizzes.presentation import AnswerError, draw_order, parse_answer
 from quizzes.questions import question_version, with_related
+from quizzes.requirements import completion_after_grading
 from quizzes.reviews import deck_add_from_attempt
 
 GRACE = timedelta(seconds=60)
@@ -269,6 +270,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
         locked.save()
         evidence_from_responses(responses, user_id=locked.user_id, quiz=locked.quiz, at=now)
         deck_add_from_attempt(attempt=locked, now=now)
+        completion_after_grading(locked)
         return locked
 
 
@@ -322,6 +324,7 @@ def response_grade(*, response: Response, score: Decimal, comment: str, grader) 
         evidence_from_responses(
             [response], user_id=attempt.user_id, quiz=attempt.quiz, at=response.graded_at
         )
+        completion_after_grading(attempt)
     return response
 
 

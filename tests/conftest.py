@@ -29,3 +29,13 @@ def quiz_course(db):
     SourceFactory(course=course, slug="src", title="The source")
     course.sample_questions = {kind: make_question(course, spec) for kind, spec in SPECS.items()}
     return course
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The nav bar caches counts per user id; ids repeat across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,3 +12,10 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.submit, name="submit"),
     path("attempts/<int:pk>/result/", views.result, name="result"),
 ]
+
+from quizzes import review_views  # noqa: E402 -- appended with its routes
+
+urlpatterns += [
+    path("reviews/", review_views.review, name="reviews"),
+    path("reviews/<int:pk>/", review_views.answer, name="review_answer"),
+]

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from courses.models import Concept, Enrollment, Lesson, LessonProgress
 from quizzes.mastery import Mastery, concept_mastery
-from quizzes.models import Attempt, ReviewCard
+from quizzes.models import Attempt
 
 WEAKEST = 5
 SCORE_HISTORY = 30
@@ -152,7 +152,3 @@ def mastery_rows(user) -> list[ConceptRow]:
     return sorted(
         rows, key=lambda r: (r.mastery.score if r.mastery.score is not None else 0, r.concept.term)
     )
-
-
-def reviews_due(user, now: datetime) -> int:
-    return ReviewCard.objects.filter(user=user, due__lte=now).count()

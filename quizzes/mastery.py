@@ -33,6 +33,7 @@ LEVEL_LABELS = {
 WEIGHTS = (5, 4, 3, 2, 1)
 FAMILIAR, PROFICIENT, MISS, FULL = 0.6, 0.8, 0.5, 0.999999
 MIN_ANSWERS_PROFICIENT = 3
+NEWEST_FIRST = [F("at").desc(), F("id").desc()]
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,7 @@ def concept_mastery(*, user, course=None) -> dict[int, Mastery]:
         evidence = evidence.filter(concept__course=course)
     rows = (
         evidence.annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("concept_id")], order_by=[F("at").desc(), F("id").desc()]
-            ),
+            rank=Window(RowNumber(), partition_by=[F("concept_id")], order_by=NEWEST_FIRST),
             total=Window(Count("id"), partition_by=[F("concept_id")]),
         )
         .filter(rank__lte=6)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -137,11 +138,21 @@ def review_next_due(*, user, course=None) -> datetime | None:
     return _own_cards(user, course).order_by("due").values_list("due", flat=True).first()
 
 
-def review_counts(request) -> dict:
-    """Context processor: the number of cards due, for the nav bar and the dashboard."""
-    if not request.user.is_authenticated:
-        return {}
-    return {"reviews_due": reviews_due_count(user=request.user, now=timezone.now())}
+DUE_CACHE_SECONDS = 60
+
+
+def _due_cache_key(user_id: int) -> str:
+    return f"reviews-due:{user_id}"
+
+
+def reviews_due_cached(*, user) -> int:
+    """The due count for the nav bar: cached a minute per learner, dropped after a review."""
+    key = _due_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = reviews_due_count(user=user, now=timezone.now())
+        cache.set(key, count, DUE_CACHE_SECONDS)
+    return count
 
 
 def review_question(*, card: ReviewCard) -> ReviewQuestion:
@@ -236,6 +247,7 @@ def review_answer(*, card: ReviewCard, data, now: datetime) -> ReviewOutcome:
         card=card, rating=int(rating), fraction=outcome.fraction, reviewed_at=now
     )
     _record_evidence(card, shown.version, log)
+    cache.delete(_due_cache_key(card.user_id))
     return ReviewOutcome(card, log, shown, answer, outcome, rating)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import views
+from quizzes import review_views, views
 
 app_name = "quizzes"
 
@@ -11,11 +11,7 @@ urlpatterns = [
     path("attempts/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("attempts/<int:pk>/submit/", views.submit, name="submit"),
     path("attempts/<int:pk>/result/", views.result, name="result"),
-]
-
-from quizzes import review_views  # noqa: E402 -- appended with its routes
-
-urlpatterns += [
     path("reviews/", review_views.review, name="reviews"),
     path("reviews/<int:pk>/", review_views.answer, name="review_answer"),
 ]
+

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 from django.http import QueryDict
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from fsrs import Card, Rating
@@ -31,9 +31,9 @@ from quizzes.reviews import (
     card_fields,
     concept_recall,
     review_answer,
-    review_counts,
     review_next,
     review_question,
+    reviews_due_cached,
     reviews_due_count,
 )
 from quizzes.services import attempt_save, attempt_start, attempt_submit
@@ -420,17 +420,12 @@ class TestConceptRecall:
         assert len(concept_recall(user=learner, course=None, now=timezone.now())) == 1
 
 
-def test_context_processor_counts_due_cards_for_the_logged_in_learner(
-    course, learner, django_assert_num_queries
-):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_cached_due_count_is_dropped_after_a_review(course, learner, django_assert_num_queries):
     now = timezone.now()
-    deal(learner, course.sample_questions["single"], now - DAY)
-    deal(learner, course.sample_questions["essay"], now + DAY)
-    request = RequestFactory().get("/")
-    request.user = learner
+    card = deal(learner, course.sample_questions["true_false"], now - DAY)
     with django_assert_num_queries(1):
-        assert review_counts(request) == {"reviews_due": 1}
-    request.user = AnonymousUser()
-    assert review_counts(request) == {}
+        assert reviews_due_cached(user=learner) == 1
+    with django_assert_num_queries(0):
+        assert reviews_due_cached(user=learner) == 1
+    review_answer(card=card, data=answer_form(review_question(card=card), False), now=now)
+    assert reviews_due_cached(user=learner) == 0

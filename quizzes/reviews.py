@@ -26,7 +26,10 @@ from quizzes.models import Attempt, Evidence, QuestionVersion, ReviewCard, Revie
 from quizzes.presentation import AnswerError, draw_order, parse_answer
 from quizzes.questions import question_version
 
-SCHEDULER = Scheduler(enable_fuzzing=False)
+# No learning steps: a quiz answer is already the card's first exposure, so a right answer
+# comes back in days, not in ten minutes. Relearning steps stay: a lapse in a review
+# returns within the session. Fuzzing is off so schedules are reproducible in tests.
+SCHEDULER = Scheduler(enable_fuzzing=False, learning_steps=())
 RECALL_TARGET = 0.9
 """FSRS stability is the number of days for recall to fall from 100% to this."""
 

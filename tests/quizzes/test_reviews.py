@@ -277,7 +277,7 @@ class TestPage:
         assert f"{SECRET}fbwrong" in text and f"{SECRET}explainsingle" in text
         assert f'href="/courses/{course.slug}/sources/#source-src">The source</a>' in text
         card.refresh_from_db()
-        assert "again in 1\xa0minute</strong>" in text and card.reviews == 1
+        assert "again in 1\xa0day</strong>" in text and card.reviews == 1
         assert 'href="/reviews/">Next card</a>' in text
 
     def test_wrong_shape_is_refused_with_a_message_and_changes_nothing(

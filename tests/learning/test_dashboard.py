@@ -162,3 +162,18 @@ def test_delete_account_needs_post_and_csrf(setup):
         ).status_code
         == 403
     )
+
+
+def test_concept_page_shows_my_mastery_and_predicted_recall(client, setup):
+    course, quiz, user = setup
+    take(quiz, user, "false", timezone.now() - timedelta(days=1))
+    client.force_login(user)
+    text = client.get(reverse("courses:concept", args=[course.slug, "csce"])).text
+    assert "Mastery: <strong>Familiar</strong>" in text  # one right answer: 100%, too few for more
+    assert "Predicted chance you recall it today" in text
+    other = Client()
+    other.force_login(UserFactory())
+    assert (
+        "not answered a question on this concept"
+        in other.get(reverse("courses:concept", args=[course.slug, "csce"])).text
+    )

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "quizzes",
     "learning",
     "teaching",
+    "lti",
 ]
 
 MIDDLEWARE = [

@@ -1,19 +1,16 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
-
-def healthz(request):
-    """The process is up; /healthz is also the benchmark baseline."""
-    return HttpResponse("ok", content_type="text/plain")
-
+from indivisible import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
     path("", include("learning.urls")),
     path("teach/", include("teaching.urls")),
+    path("lti/", include("lti.urls")),
 ]

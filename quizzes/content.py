@@ -16,8 +16,8 @@ from django.db.models import Count
 from courses.content import CourseFiles, Report
 from courses.models import Course, Lesson, Module
 from courses.seedfiles import FileReader, Located, dump_yaml
-from quizzes.models import FeedbackBand, Question, Quiz, QuizDraw, QuizQuestion
-from quizzes.questions import question_spec, question_version, question_write_spec, with_related
+from quizzes.models import FeedbackBand, Question, QuestionVersion, Quiz, QuizDraw, QuizQuestion
+from quizzes.questions import latest_versions, question_spec, question_write_spec, with_related
 from quizzes.questionspec import normalise_question, validate_question
 
 BANK_FILE = "bank.yaml"
@@ -281,6 +281,7 @@ def _check_bands(reader, path, data) -> None:
 
 def _write_questions(course: Course, content: QuizFiles, report: Report) -> dict[str, Question]:
     existing = {q.slug: q for q in with_related(course.questions.all())}
+    versions = latest_versions([q.pk for q in existing.values()])
     sources = {s.slug: s for s in course.sources.all()}
     concepts = {c.slug: c for c in course.concepts.all()}
     result = {}
@@ -290,11 +291,16 @@ def _write_questions(course: Course, content: QuizFiles, report: Report) -> dict
             question = question_write_spec(
                 course=course, spec=spec, sources=sources, concepts=concepts, question=question
             )
-            question = with_related(Question.objects.filter(pk=question.pk)).get()
             report.add("questions", "updated" if slug in existing else "created")
         else:
             report.add("questions", "unchanged")
-        question_version(question)
+        # The rows were written from `spec` (or already read back equal to it), so the
+        # version freezes `spec` itself without reading the rows again.
+        latest = versions.get(question.pk)
+        if latest is None or latest.data != spec:
+            QuestionVersion.objects.create(
+                question=question, number=latest.number + 1 if latest else 1, data=spec
+            )
         result[slug] = question
     return result
 

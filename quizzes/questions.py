@@ -89,6 +89,7 @@ def question_write_spec(
     """Create or overwrite a question's rows from a valid canonical dict."""
     spec = normalise_question(spec)
     question = question or Question(course=course, slug=spec["slug"])
+    is_new = question.pk is None
     question.slug = spec["slug"]
     question.name = spec.get("name") or ""
     question.kind = spec["kind"]
@@ -105,13 +106,14 @@ def question_write_spec(
     question.guidance = spec.get("guidance") or ""
     question.save()
     question.concepts.set([concepts[slug] for slug in spec.get("concepts") or []])
-    _write_kind_rows(question, spec)
+    _write_kind_rows(question, spec, replace=not is_new)
     return question
 
 
-def _write_kind_rows(question: Question, spec: dict) -> None:
-    for name in ("choices", "text_answers", "numeric_answers", "ordering_items", "match_pairs"):
-        getattr(question, name).all().delete()
+def _write_kind_rows(question: Question, spec: dict, *, replace: bool) -> None:
+    if replace:
+        for name in ("choices", "text_answers", "numeric_answers", "ordering_items", "match_pairs"):
+            getattr(question, name).all().delete()
     kind = spec["kind"]
     if kind in ("single", "multiple"):
         Choice.objects.bulk_create(
@@ -146,12 +148,30 @@ def _write_kind_rows(question: Question, spec: dict) -> None:
         )
 
 
-def question_version(question: Question) -> QuestionVersion:
-    """The newest version, creating one first if the rows have changed since."""
+def question_version(
+    question: Question, latest: QuestionVersion | None = None, *, known: bool = False
+) -> QuestionVersion:
+    """The newest version, creating one first if the rows have changed since.
+
+    Callers that already fetched the newest version pass it (`known=True`, even when it is
+    None) to save the query.
+    """
     spec = question_spec(question)
-    latest = question.versions.order_by("-number").first()
+    if not known:
+        latest = question.versions.order_by("-number").first()
     if latest and latest.data == spec:
         return latest
     return QuestionVersion.objects.create(
         question=question, number=(latest.number + 1) if latest else 1, data=spec
     )
+
+
+def latest_versions(question_ids) -> dict[int, QuestionVersion]:
+    """The newest version of each question, in one query."""
+    versions: dict[int, QuestionVersion] = {}
+    queryset = QuestionVersion.objects.filter(question_id__in=question_ids).order_by(
+        "question_id", "-number"
+    )
+    for version in queryset:
+        versions.setdefault(version.question_id, version)
+    return versions

@@ -26,7 +26,7 @@ from quizzes.models import (
     Response,
 )
 from quizzes.presentation import AnswerError, draw_order, parse_answer
-from quizzes.questions import question_version, with_related
+from quizzes.questions import latest_versions, question_version, with_related
 from quizzes.requirements import completion_after_grading
 from quizzes.reviews import deck_add_from_attempt
 
@@ -164,14 +164,11 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[tuple[QuestionVersion
 
 
 def _latest_versions(questions: list[Question]) -> dict[int, QuestionVersion]:
-    versions = {}
-    for version in QuestionVersion.objects.filter(question__in=questions).order_by(
-        "question", "-number"
-    ):
-        versions.setdefault(version.question_id, version)
+    """Newest versions, creating one for a question that has none yet."""
+    versions = latest_versions([q.pk for q in questions])
     for question in questions:
         if question.pk not in versions:
-            versions[question.pk] = question_version(question)
+            versions[question.pk] = question_version(question, None, known=True)
     return versions
 
 

@@ -196,7 +196,7 @@ class TestBadInput:
         (course_dir / "timeline.yaml").write_text(
             '- &a {date: "1990", title: x, description: y, source: report}\n- *a\n'
         )
-        self.assert_rejected(course_dir, "timeline.yaml:2: YAML syntax: aliases")
+        self.assert_rejected(course_dir, "timeline.yaml:1: YAML syntax: anchors and aliases")
 
     def test_non_utf8_file(self, course_dir):
         (course_dir / "sources.yaml").write_bytes(b"- slug: r\n  title: caf\xe9\n")
@@ -288,3 +288,15 @@ def assert_same_tree(comparison: filecmp.dircmp) -> None:
 def test_export_unknown_course_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No course with slug 'nope'"):
         call_command("exportcourse", "nope", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_a_billion_laughs_yaml_is_refused_quickly(course_dir):
+    """Nested aliases would expand to 10^9 items; the loader stops at the first reuse."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
+    (course_dir / "course.yaml").write_text("\n".join(lines) + "\n")
+    message, errors = load_error(course_dir)
+    assert "course.yaml:1: YAML syntax: anchors and aliases" in errors

@@ -263,6 +263,8 @@ class Lesson(models.Model):
 
     def clean(self) -> None:
         """Lesson URLs and `lesson:` links name a lesson by slug within its course."""
+        if self.module_id is None:
+            return  # the form reports the missing or invalid module itself
         clash = (
             Lesson.objects.filter(module__course_id=self.module.course_id, slug=self.slug)
             .exclude(pk=self.pk)
@@ -418,9 +420,7 @@ class Enrollment(models.Model):
 
     class Meta:
         ordering = ["-enrolled_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course}"

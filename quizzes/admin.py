@@ -8,8 +8,26 @@ Saving a question freezes a new version when its content changed.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from courses.admin import (
+    CourseChoicesMixin,
+    CourseScopedMixin,
+    publish,
+    related_filter,
+    scope_to_courses,
+    unpublish,
+)
+from courses.models import Course
+from quizzes.formats import FORMATS, MAX_INPUT_BYTES, FormatError
+from quizzes.importing import questions_export, questions_import
 from quizzes.models import (
     Attempt,
     Choice,
@@ -25,12 +43,20 @@ from quizzes.models import (
     Response,
     TextAnswer,
 )
-from quizzes.questions import question_version, with_related
+from quizzes.questions import question_spec, question_version, question_write_spec, with_related
 from quizzes.questionspec import validate_question
 from quizzes.review import validate_review
 from quizzes.services import question_regrade, response_grade
 
 PLACEHOLDERS = {"slug": "placeholder", "prompt": "x", "source": "x", "explanation": "x"}
+SLUG_MAX = 80
+FORMAT_LABELS = {"gift": "GIFT", "aiken": "Aiken", "moodlexml": "Moodle XML"}
+EXPORT_FILES = {
+    "gift": ("questions.gift.txt", "text/plain; charset=utf-8"),
+    "moodlexml": ("questions.xml", "application/xml; charset=utf-8"),
+}
+FILE_TOO_LARGE = f"The file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; split it."
+QUIZ_NOT_IN_COURSE = "This quiz belongs to another course."
 
 
 class SpecFormSet(BaseInlineFormSet):
@@ -143,15 +169,84 @@ class QuestionForm(forms.ModelForm):
         return data
 
 
+class QuestionImportForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.none())
+    fmt = forms.ChoiceField(label="Format", choices=[(f, FORMAT_LABELS[f]) for f in FORMATS])
+    file = forms.FileField(help_text="UTF-8 text, at most 5 MB.")
+    quiz = forms.ModelChoiceField(
+        queryset=Quiz.objects.none(), required=False, label="Add to quiz",
+        help_text="Optional: append the imported questions to this quiz, in file order.",
+    )  # fmt: skip
+    skip_unsupported = forms.BooleanField(
+        required=False, label="Skip question types this site cannot hold (instead of refusing)"
+    )
+    update = forms.BooleanField(
+        required=False, label="Update questions whose slug the course already has"
+    )
+    dry_run = forms.BooleanField(required=False, label="Check only: save nothing")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["course"].queryset = scope_to_courses(Course.objects.all(), "pk", user)
+        quizzes = Quiz.objects.select_related("course").order_by("course__title", "title")
+        self.fields["quiz"].queryset = scope_to_courses(quizzes, "course", user)
+        self.fields["quiz"].label_from_instance = lambda quiz: f"{quiz.course}: {quiz.title}"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_INPUT_BYTES:
+            raise forms.ValidationError(FILE_TOO_LARGE)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        quiz, course = data.get("quiz"), data.get("course")
+        if quiz and course and quiz.course_id != course.pk:
+            self.add_error("quiz", QUIZ_NOT_IN_COURSE)
+        return data
+
+
+@transaction.atomic
+def _duplicate_question(question: Question) -> Question:
+    """A copy with a free slug, "(copy)" in its name and its own first version."""
+    spec = question_spec(question)
+    course = question.course
+    spec["slug"] = _free_slug(question.slug, course.questions.values_list("slug", flat=True))
+    spec["name"] = f"{spec['name']} (copy)"[: Question._meta.get_field("name").max_length]
+    copy = question_write_spec(
+        course=course, spec=spec,
+        sources={s.slug: s for s in course.sources.all()},
+        concepts={c.slug: c for c in course.concepts.all()},
+    )  # fmt: skip
+    question_version(with_related(Question.objects.filter(pk=copy.pk)).get())
+    return copy
+
+
+def _free_slug(slug: str, taken) -> str:
+    """`slug-copy`, else `slug-copy-2`... within the 80 characters a slug may have."""
+    taken = set(taken)
+    number, suffix = 1, "-copy"
+    while True:
+        candidate = slug[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+        suffix = f"-copy-{number}"
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CourseScopedMixin, admin.ModelAdmin):
+    """Questions: edit with validated kind rows; import, export, duplicate and regrade."""
+
     form = QuestionForm
-    list_display = ("__str__", "slug", "kind", "category", "points", "course", "updated_at")
-    list_filter = ("kind", "category", "course")
+    list_display = (
+        "__str__", "slug", "kind", "category", "points", "course", "quiz_count", "updated_at",
+    )  # fmt: skip
+    list_filter = ("kind", "category", related_filter())
     list_select_related = ("course",)
     search_fields = ("slug", "name", "prompt")
     filter_horizontal = ("concepts",)
-    actions = ["regrade"]
+    actions = ["export_gift", "export_moodlexml", "duplicate", "regrade"]
     fieldsets = (
         (None, {"fields": ("course", "slug", "name", "kind", "prompt", "points", "category")}),
         ("Explanation and source", {"fields": ("explanation", "source", "locator", "concepts")}),
@@ -161,6 +256,13 @@ class QuestionAdmin(admin.ModelAdmin):
     all_inlines = (
         ChoiceInline, TextAnswerInline, NumericAnswerInline, OrderingItemInline, MatchPairInline,
     )  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_quizzes=Count("slots"))
+
+    @admin.display(description="Quizzes", ordering="n_quizzes")
+    def quiz_count(self, obj):
+        return obj.n_quizzes
 
     def get_inlines(self, request, obj):
         """An existing question shows only its kind's rows; a new one shows them all."""
@@ -173,6 +275,64 @@ class QuestionAdmin(admin.ModelAdmin):
         question = with_related(Question.objects.filter(pk=form.instance.pk)).get()
         version = question_version(question)
         self.message_user(request, f"Saved as version {version.number}.")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="quizzes_question_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a question file; all or nothing, errors shown with their line."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuestionImportForm(request.POST or None, request.FILES or None, user=request.user)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = questions_import(
+                    course=data["course"], fmt=data["fmt"], text=data["file"].read(),
+                    skip_unsupported=data["skip_unsupported"], quiz=data["quiz"],
+                    update=data["update"], dry_run=data["dry_run"],
+                )  # fmt: skip
+            except FormatError as error:
+                form.add_error("file", f"{data['file'].name}: {error}. Nothing was imported.")
+            else:
+                if not report.dry_run:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    for line in report.skipped:
+                        self.message_user(request, f"Skipped {line}", messages.WARNING)
+                    url = reverse("admin:quizzes_question_changelist")
+                    return redirect(f"{url}?course__id__exact={data['course'].pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": "Import questions", "form": form, "report": report,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/quizzes/question/import.html", context)
+
+    @admin.action(description="Export selected as GIFT")
+    def export_gift(self, request, queryset):
+        return self._export(request, queryset, "gift")
+
+    @admin.action(description="Export selected as Moodle XML")
+    def export_moodlexml(self, request, queryset):
+        return self._export(request, queryset, "moodlexml")
+
+    def _export(self, request, queryset, fmt: str):
+        try:
+            text = questions_export(questions=queryset, fmt=fmt)
+        except FormatError as error:
+            self.message_user(request, f"Nothing exported: {error}", messages.ERROR)
+            return None
+        filename, content_type = EXPORT_FILES[fmt]
+        response = HttpResponse(text, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description="Duplicate selected questions", permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [_duplicate_question(question) for question in with_related(queryset)]
+        slugs = ", ".join(copy.slug for copy in copies)
+        self.message_user(request, f"{len(copies)} question(s) duplicated: {slugs}.")
 
     @admin.action(description="Regrade past attempts with the current answer key")
     def regrade(self, request, queryset):
@@ -188,7 +348,7 @@ class QuestionAdmin(admin.ModelAdmin):
             )
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(CourseChoicesMixin, admin.TabularInline):
     model = QuizQuestion
     fields = ("position", "question", "points")
     raw_id_fields = ("question",)
@@ -205,7 +365,7 @@ class FeedbackBandInline(admin.TabularInline):
     extra = 0
 
 
-class QuizOverrideInline(admin.TabularInline):
+class QuizOverrideInline(CourseChoicesMixin, admin.TabularInline):
     model = QuizOverride
     raw_id_fields = ("user",)
     extra = 0
@@ -224,17 +384,49 @@ class QuizForm(forms.ModelForm):
         return value
 
 
+@transaction.atomic
+def _duplicate_quiz(quiz: Quiz) -> Quiz:
+    """An unpublished copy with its questions, draws and feedback; no learner's overrides."""
+    children = [list(quiz.slots.all()), list(quiz.draws.all()), list(quiz.feedback_bands.all())]
+    taken = quiz.course.quizzes.values_list("slug", flat=True)
+    quiz.pk, quiz._state.adding = None, True
+    quiz.slug = _free_slug(quiz.slug, taken)
+    quiz.title = f"{quiz.title} (copy)"[: Quiz._meta.get_field("title").max_length]
+    quiz.is_published = False
+    quiz.save()
+    for rows in children:
+        for row in rows:
+            row.pk, row.quiz = None, quiz
+        if rows:
+            type(rows[0]).objects.bulk_create(rows)
+    return quiz
+
+
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(CourseScopedMixin, admin.ModelAdmin):
     form = QuizForm
     list_display = (
-        "title", "slug", "course", "lesson", "attempts_allowed", "time_limit_minutes",
-        "is_published",
+        "title", "slug", "course", "lesson", "question_count", "attempts_allowed",
+        "time_limit_minutes", "is_published",
     )  # fmt: skip
-    list_filter = ("is_published", "required", "course")
+    list_filter = ("is_published", "required", related_filter())
     list_select_related = ("course", "lesson")
     search_fields = ("title", "slug")
     inlines = [QuizQuestionInline, QuizDrawInline, FeedbackBandInline, QuizOverrideInline]
+    actions = [publish, unpublish, "duplicate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_questions=Count("slots"))
+
+    @admin.display(description="Questions", ordering="n_questions")
+    def question_count(self, obj):
+        return obj.n_questions
+
+    @admin.action(description="Duplicate selected quizzes (unpublished)", permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [_duplicate_quiz(quiz) for quiz in queryset.select_related("course")]
+        slugs = ", ".join(copy.slug for copy in copies)
+        self.message_user(request, f"{len(copies)} quiz(zes) duplicated, unpublished: {slugs}.")
 
 
 class ResponseInline(admin.TabularInline):
@@ -244,13 +436,17 @@ class ResponseInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version__question")
+
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(CourseScopedMixin, admin.ModelAdmin):
+    course_path = "quiz__course"
     list_display = (
         "quiz", "user", "number", "state", "score", "max_score", "passed", "submitted_at",
     )  # fmt: skip
-    list_filter = ("state", "needs_grading", "quiz__course")
+    list_filter = ("state", "needs_grading", related_filter("quiz__course"))
     list_select_related = ("quiz", "user")
     search_fields = ("user__username", "quiz__title")
     readonly_fields = [f.name for f in Attempt._meta.fields]
@@ -275,12 +471,15 @@ class ResponseGradeForm(forms.ModelForm):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(CourseScopedMixin, admin.ModelAdmin):
     """Grading essays: the learner's text, the grader's guidance, a score and a comment."""
 
+    course_path = "attempt__quiz__course"
     form = ResponseGradeForm
     list_display = ("attempt", "slot", "question_name", "needs_grading", "score", "graded_at")
-    list_filter = ("needs_grading", "attempt__quiz__course", "attempt__quiz")
+    list_filter = (
+        "needs_grading", related_filter("attempt__quiz__course"), related_filter("attempt__quiz"),
+    )  # fmt: skip
     list_select_related = ("attempt__quiz", "attempt__user", "version")
     search_fields = ("attempt__user__username", "version__question__slug")
     readonly_fields = ("attempt", "slot", "prompt", "learner_answer", "guidance", "points")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import Course
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             user.is_staff = is_instructor
             user.save()
             if is_instructor:
+                user.groups.add(Group.objects.get(name="Instructor"))
                 for course in Course.objects.all():
                     course.instructors.add(user)
             state = "created" if created else "reset"

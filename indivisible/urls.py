@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("learning.urls")),
     path("teach/", include("teaching.urls")),
+    path("cohorts/", include("teaching.cohort_urls")),
     path("lti/", include("lti.urls")),
 ]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 
@@ -36,6 +38,7 @@ from courses.seedfiles import (
     ordered_entries,
     parse_partial_date,
 )
+from indivisible.logs import log_event
 
 WORDS_PER_MINUTE = 200
 
@@ -234,6 +237,17 @@ def _check_source(reader: FileReader, path: Path, item: Located, prefix: str) ->
         reader.error(
             path, item.line_of("published"), prefix + "published", "use YYYY, YYYY-MM or YYYY-MM-DD"
         )
+    if item.get("url") and not _is_web_address(item["url"]):
+        # The sources page links it: a javascript: address would run in the reader's session.
+        reader.error(path, item.line_of("url"), prefix + "url", "use an http:// or https:// URL")
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def _check_concept(reader: FileReader, path: Path, item: Located, prefix: str) -> None:
@@ -423,6 +437,9 @@ def seeds_load(*, path: Path, prune: bool = False, dry_run: bool = False) -> Rep
                 raise _DryRun
     except _DryRun:
         pass
+    if not dry_run:
+        log_event("course.imported", course=files.course["slug"], changed=report.changed,
+                  summary="; ".join(report.lines()))  # fmt: skip
     return report
 
 

@@ -40,6 +40,7 @@ from quizzes.models import (
     QuizDraw,
     QuizOverride,
     QuizQuestion,
+    Regrade,
     Response,
     TextAnswer,
 )
@@ -512,3 +513,22 @@ class ResponseAdmin(CourseScopedMixin, admin.ModelAdmin):
         response_grade(
             response=obj, score=form.cleaned_data["score"], comment=obj.comment, grader=request.user
         )
+
+
+@admin.register(Regrade)
+class RegradeAdmin(admin.ModelAdmin):
+    """The audit trail of regrades: read-only, never edited or deleted by hand."""
+
+    list_display = ("response", "old_score", "new_score", "regraded_by", "regraded_at")
+    list_select_related = ("response__attempt__quiz", "response__attempt__user", "regraded_by")
+    list_filter = ("response__attempt__quiz__course",)
+    search_fields = ("response__attempt__user__username",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from courses.models import Course
+from indivisible.logs import log_event
 from quizzes.formats import UNKNOWN_FORMAT, FormatError, aiken, dump, gift, moodlexml
 from quizzes.formats.common import MAX_INPUT_BYTES, TOO_LARGE, Importer, check_input
 from quizzes.models import Question, Quiz, QuizQuestion
@@ -102,6 +103,13 @@ def questions_import(
             report.added_to_quiz = _append_to_quiz(quiz, questions)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        log_event(
+            "questions.imported", course=course.slug, format=fmt,
+            quiz=quiz.slug if quiz else None, created=len(report.created),
+            updated=len(report.updated), unchanged=len(report.unchanged),
+            skipped=len(report.skipped),
+        )  # fmt: skip
     return report
 
 

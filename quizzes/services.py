@@ -9,11 +9,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from indivisible.logs import log_event
 from quizzes.grading import grade
 from quizzes.models import (
     Attempt,
@@ -268,6 +270,11 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
         evidence_from_responses(responses, user_id=locked.user_id, quiz=locked.quiz, at=now)
         deck_add_from_attempt(attempt=locked, now=now)
         completion_after_grading(locked)
+        transaction.on_commit(partial(
+            log_event, "attempt.submitted", attempt=locked.pk, quiz=locked.quiz_id,
+            user=locked.user_id, score=locked.score, max_score=locked.max_score,
+            passed=locked.passed, needs_grading=locked.needs_grading,
+        ))  # fmt: skip
         return locked
 
 
@@ -299,6 +306,8 @@ def attempts_close_overdue(*, now: datetime | None = None) -> int:
     for attempt in overdue.iterator():
         attempt_submit(attempt=attempt, now=now)
         count += 1
+    if count:
+        log_event("attempts.closed_overdue", count=count)
     return count
 
 
@@ -310,6 +319,8 @@ def response_grade(*, response: Response, score: Decimal, comment: str, grader) 
         attempt = (
             Attempt.objects.select_for_update().select_related("quiz").get(pk=response.attempt_id)
         )
+        # Read from the database: an admin form has already set the new score on `response`.
+        old_score = Response.objects.values_list("score", flat=True).get(pk=response.pk)
         response.score, response.comment = score, comment
         response.fraction = float(score / response.points) if response.points else 0.0
         response.needs_grading, response.graded_by = False, grader
@@ -322,6 +333,11 @@ def response_grade(*, response: Response, score: Decimal, comment: str, grader) 
             [response], user_id=attempt.user_id, quiz=attempt.quiz, at=response.graded_at
         )
         completion_after_grading(attempt)
+        transaction.on_commit(partial(
+            log_event, "grade.changed", response=response.pk, attempt=attempt.pk,
+            user=attempt.user_id, by=getattr(grader, "pk", None), old_score=old_score,
+            new_score=score, reason="manual",
+        ))  # fmt: skip
     return response
 
 
@@ -387,6 +403,16 @@ def question_regrade(*, question: Question, by=None) -> RegradeResult:
                 )
                 _total(response.attempt, list(response.attempt.responses.all()))
                 response.attempt.save()
+                transaction.on_commit(partial(
+                    log_event, "grade.changed", response=response.pk,
+                    attempt=response.attempt_id, user=response.attempt.user_id,
+                    by=getattr(by, "pk", None), old_score=old_score, new_score=response.score,
+                    reason="regrade",
+                ))  # fmt: skip
+        transaction.on_commit(partial(
+            log_event, "question.regraded", question=question.pk, version=new.number,
+            checked=checked, changed=changed, skipped=len(skipped), by=getattr(by, "pk", None),
+        ))  # fmt: skip
     return RegradeResult(checked, changed, skipped)
 
 

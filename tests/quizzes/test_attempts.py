@@ -365,3 +365,24 @@ def test_racing_starts_never_exceed_the_attempt_limit(quiz_course):
     started = {r.pk for r in results if isinstance(r, Attempt)}
     assert len(started) == 1
     assert all(isinstance(r, Attempt | QuizError) for r in results), results
+
+
+def test_submit_and_manual_grades_are_logged_as_events(
+    quiz, user, caplog, django_capture_on_commit_callbacks
+):
+    """The audit trail: each submit and each grade change is a structured log event."""
+    caplog.set_level("INFO", logger="indivisible.events")
+    attempt = attempt_start(quiz=quiz, user=user)
+    essay = attempt.responses.get(version__question__slug="q-essay")
+    attempt_save(attempt=attempt, data=form(**{f"q{essay.slot}": "An essay."}))
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_submit(attempt=attempt)
+        essay.refresh_from_db()
+        response_grade(response=essay, score=Decimal("0.5"), comment="", grader=None)
+    events = {
+        r.getMessage(): r.event_fields for r in caplog.records if r.name == "indivisible.events"
+    }
+    assert events["attempt.submitted"]["attempt"] == attempt.pk
+    assert events["grade.changed"]["old_score"] is None
+    assert events["grade.changed"]["new_score"] == Decimal("0.5")
+    assert events["grade.changed"]["reason"] == "manual"

@@ -76,8 +76,9 @@ def card_fields(card: Card) -> dict:
 def deck_add_from_attempt(*, attempt: Attempt, now: datetime) -> int:
     """Add the attempt's answered questions to the learner's deck; returns how many were new.
 
-    A question already in the deck keeps its schedule; a new one is scheduled as if the
-    quiz answer were its first review, so a miss comes back soon and a hit later.
+    A question already in the deck keeps its schedule. A new one missed in the quiz is due
+    at once; one answered right (or partly) is scheduled as if that answer were its first
+    review, so it comes back in days.
     """
     responses = [
         r for r in attempt.responses.select_related("version") if r.answer not in (None, "", [])
@@ -93,8 +94,11 @@ def deck_add_from_attempt(*, attempt: Attempt, now: datetime) -> int:
         if question_id in known:
             continue
         known.add(question_id)
+        # A miss (or an essay awaiting its grade) enters as a new card due now, so the
+        # learner finds it in Reviews straight after the quiz; a right or partly right
+        # answer counts as the card's first review and comes back in days.
         card, rating = Card(due=now), rating_for(response.fraction)
-        if rating is not None:
+        if rating not in (None, Rating.Again):
             card, _ = SCHEDULER.review_card(card, rating, review_datetime=now)
         new.append(
             ReviewCard(user_id=attempt.user_id, question_id=question_id, **card_fields(card))

@@ -66,3 +66,15 @@ def test_evidence_per_concept_and_after_essay_grading(tagged):
     response_grade(response=essay, score=essay.points / 2, comment="", grader=None)
     assert sorted(Evidence.objects.values_list("fraction", flat=True)) == [0.0, 0.5, 1.0]
     assert Evidence.objects.filter(mixed=True).count() == 3  # a quiz of no lesson is mixed practice
+
+
+def test_a_missed_question_is_due_at_once_and_a_right_one_in_days(tagged):
+    course, questions = tagged
+    user = UserFactory()
+    now = timezone.now()
+    attempt = attempt_start(quiz=make_quiz(course, questions[:2]), user=user, now=now)
+    attempt_save(attempt=attempt, data=form(q1="false", q2="true"), now=now)
+    attempt_submit(attempt=attempt, now=now)
+    cards = {c.question.slug: c for c in ReviewCard.objects.filter(user=user)}
+    assert cards["tf-b"].due == now  # missed: in today's reviews
+    assert cards["tf-a"].due >= now + timedelta(days=1)  # right: not before tomorrow

@@ -212,3 +212,17 @@ def test_lesson_page_query_budget(client, django_assert_max_num_queries, lessons
     client.get(lesson.get_absolute_url())  # fills the per-learner nav cache: steady state next
     with django_assert_max_num_queries(10):
         assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("related", [2, 20])
+def test_concept_page_query_budget(client, django_assert_max_num_queries, related):
+    course = CourseFactory(slug=f"map-{related}")
+    centre = ConceptFactory(course=course, slug="centre")
+    for _ in range(related):
+        ConceptRelation.objects.create(
+            source=centre, target=ConceptFactory(course=course), kind="enables"
+        )
+    client.force_login(UserFactory())
+    client.get(centre.get_absolute_url())
+    with django_assert_max_num_queries(12):
+        assert client.get(centre.get_absolute_url()).status_code == 200

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from indivisible.logs import log_event
+from lti.services import grade_passback
 from quizzes.grading import grade
 from quizzes.models import (
     Attempt,
@@ -270,6 +271,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
         evidence_from_responses(responses, user_id=locked.user_id, quiz=locked.quiz, at=now)
         deck_add_from_attempt(attempt=locked, now=now)
         completion_after_grading(locked)
+        grade_passback(attempt=locked)
         transaction.on_commit(partial(
             log_event, "attempt.submitted", attempt=locked.pk, quiz=locked.quiz_id,
             user=locked.user_id, score=locked.score, max_score=locked.max_score,
@@ -333,6 +335,7 @@ def response_grade(*, response: Response, score: Decimal, comment: str, grader) 
             [response], user_id=attempt.user_id, quiz=attempt.quiz, at=response.graded_at
         )
         completion_after_grading(attempt)
+        grade_passback(attempt=attempt)
         transaction.on_commit(partial(
             log_event, "grade.changed", response=response.pk, attempt=attempt.pk,
             user=attempt.user_id, by=getattr(grader, "pk", None), old_score=old_score,

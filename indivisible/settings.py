@@ -244,3 +244,63 @@ LOGGING = {
     # one handler, through the root, writes each record once and in the chosen format.
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
+
+# --- Security: login throttling (django-axes) and Content-Security-Policy (django-csp) ---
+# docs/security.md explains each value and what tests/security/ proves about it.
+from datetime import timedelta  # noqa: E402 - kept with the Security block it configures
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 - kept with the Security block
+
+INSTALLED_APPS += ["axes", "csp"]
+# Axes last, as its documentation asks: it turns a lockout raised during login into a 429.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes;
+# each further try during the lockout restarts the 15 minutes, and a good login clears the
+# count. Locking by the pair (not the username alone) keeps a stranger from locking a
+# learner out of their own account from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+
+def axes_client_ip(request) -> str:
+    """The address failures are counted against.
+
+    Behind the proxy (BEHIND_PROXY) it is the right-most X-Forwarded-For entry, the one
+    nginx itself wrote; entries left of it come from the client and are forged at will.
+    Without the proxy the header is ignored, or anyone could pick a fresh address per try.
+    """
+    if BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+AXES_CLIENT_IP_CALLABLE = axes_client_ip
+
+# No inline script anywhere (static/js/*.js are files), so scripts come only from this
+# site; a template that needs an inline script gives it nonce="{{ request.csp_nonce }}".
+# Styles allow 'unsafe-inline' for style attributes (progress bars, the 500 page): a style
+# cannot run code. data: images are Bootstrap's inline SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

@@ -7,7 +7,6 @@ review cards and the mastery evidence those attempts leave. Each measurement is 
 page through the test client, three runs, median printed with the page's query count.
 """
 
-import os
 import random
 import statistics
 import sys
@@ -17,27 +16,19 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "bench" / "tmp" / "dashboard.sqlite3"
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_django  # noqa: E402 - after the path it needs
+
 ATTEMPTS = 1_000
 CARDS = 2_000
 RUNS = 3
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indivisible.settings")
-    import django
-
-    django.setup()
+    scratch_django("dashboard")
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     call_command("loadcourse", str(ROOT / "seeds" / "indivisible-security"), verbosity=0)
 
 

@@ -6,7 +6,6 @@ Each measurement is a whole page through the test client (session, permission ch
 queries, template), three runs, median printed. The target is under 0.5 s a page.
 """
 
-import os
 import random
 import statistics
 import sys
@@ -16,7 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "bench" / "tmp" / "gradebook.sqlite3"
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_django  # noqa: E402 - after the path it needs
+
 LEARNERS = 2_000
 QUIZZES = 20
 BATCH = 10_000
@@ -25,20 +27,7 @@ TARGET_SECONDS = 0.5
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indivisible.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's host, and no real e-mail
-    call_command("migrate", verbosity=0)
+    scratch_django("gradebook")
 
 
 def make_course():

@@ -6,7 +6,6 @@ The target is a median under one second.
 """
 
 import math
-import os
 import random
 import statistics
 import sys
@@ -16,7 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = ROOT / "bench" / "tmp" / "statistics.sqlite3"
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_django  # noqa: E402 - after the path it needs
+
 ATTEMPTS = 5_000
 BATCH = 10_000
 RUNS = 3
@@ -43,18 +45,7 @@ WRONG = {
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indivisible.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    scratch_django("statistics", test_environment=False)
 
 
 def make_quiz():

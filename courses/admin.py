@@ -136,7 +136,9 @@ class LessonInline(admin.TabularInline):
     show_change_link = True
 
 
-class CitationInline(CourseChoicesMixin, admin.TabularInline):
+class CitationInline(CourseChoicesMixin, admin.StackedInline):
+    """Stacked, so every field has a visible label (a tabular inline's cells have none)."""
+
     model = Citation
     fields = ("position", "source", "locator", "quote")
     extra = 0
@@ -217,7 +219,6 @@ class LessonAdmin(CourseScopedMixin, admin.ModelAdmin):
     list_filter = ("kind", "is_published", related_filter("module__course"))
     list_select_related = ("module__course",)
     search_fields = ("title", "slug", "body")
-    filter_horizontal = ("concepts",)
     readonly_fields = ("preview",)
     fields = (
         "module", "slug", "title", "kind", "objectives", "body", "preview", "minutes",
@@ -256,7 +257,7 @@ class LessonAdmin(CourseScopedMixin, admin.ModelAdmin):
             raise PermissionDenied
         module_id = request.POST.get("module", "")
         modules = self.scoped_choices(Module, request.user).select_related("course")
-        module = modules.filter(pk=module_id).first() if module_id.isdigit() else None
+        module = modules.filter(pk=module_id).first() if module_id.isdecimal() else None
         resolver = course_link_resolver(module.course.slug) if module else None
         html = render_markdown(request.POST.get("body", ""), resolver=resolver)
         return HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -285,7 +286,6 @@ class TimelineEventAdmin(CourseScopedMixin, admin.ModelAdmin):
     list_filter = (related_filter(),)
     list_select_related = ("source", "course")
     search_fields = ("title", "description")
-    filter_horizontal = ("concepts",)
 
 
 @admin.register(Cohort)

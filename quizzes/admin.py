@@ -246,7 +246,6 @@ class QuestionAdmin(CourseScopedMixin, admin.ModelAdmin):
     list_filter = ("kind", "category", related_filter())
     list_select_related = ("course",)
     search_fields = ("slug", "name", "prompt")
-    filter_horizontal = ("concepts",)
     actions = ["export_gift", "export_moodlexml", "duplicate", "regrade"]
     fieldsets = (
         (None, {"fields": ("course", "slug", "name", "kind", "prompt", "points", "category")}),

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 50  # content files nest about 5 deep
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.DOTALL)
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -45,6 +46,24 @@ class _LocatingLoader(_BaseLoader):
                 problem_mark=node.start_mark,
             )
         return super().construct_object(node, deep=deep)
+
+
+def _nested_too_deeply(text: str) -> bool:
+    """Whether the YAML nests deeper than MAX_NESTING, read as a stream of events.
+
+    LibYAML's composer recurses in C, so a file of 50,000 "[" crashes the process instead
+    of raising RecursionError (and scanning deep flow nesting is quadratic); its event
+    parser does not recurse, and this stops reading at the first level too deep.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
 
 
 def _construct_located(loader: _LocatingLoader, node: yaml.MappingNode):
@@ -112,9 +131,13 @@ class FileReader:
         return None
 
     def parse_yaml(self, path: Path, text: str, line_offset: int = 0) -> Any:
+        # Blank lines in front keep every mark's line number true to the whole file.
+        text = "\n" * line_offset + text
         try:
-            # Blank lines in front keep every mark's line number true to the whole file.
-            return yaml.load("\n" * line_offset + text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader
+            if _nested_too_deeply(text):
+                self.error(path, None, "", f"YAML is nested more than {MAX_NESTING} levels deep")
+                return None
+            return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None

@@ -33,8 +33,11 @@ def taught_course_ids(user) -> frozenset[int]:
 
 
 def can_preview(user, course: Course) -> bool:
-    """Staff and the course's instructors see unpublished content; learners do not."""
-    return user.is_authenticated and (user.is_staff or course.pk in taught_course_ids(user))
+    """Superusers and the course's own instructors see its unpublished content; nobody else.
+
+    Instructors are staff, so being staff alone must not open another course's drafts.
+    """
+    return user.is_authenticated and (user.is_superuser or course.pk in taught_course_ids(user))
 
 
 def course_for_viewer(slug: str, user) -> Course:

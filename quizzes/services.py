@@ -221,13 +221,13 @@ def attempt_save(*, attempt: Attempt, data, now: datetime | None = None) -> dict
 def _slots_in(data) -> list[int]:
     """Slots the form showed (`shown`, so unticking every box clears an answer) or names."""
     slots = (
-        {int(v) for v in data.getlist("shown") if v.isdigit()}
+        {int(v) for v in data.getlist("shown") if v.isdecimal()}
         if hasattr(data, "getlist")
         else set()
     )
     for name in data:
         head = name.split("-", 1)[0]
-        if head.startswith("q") and head[1:].isdigit():
+        if head.startswith("q") and head[1:].isdecimal():
             slots.add(int(head[1:]))
     return sorted(slots)
 

@@ -22,11 +22,15 @@ def detail(request, course, quiz):
         attempts = list(quiz.attempts.for_learner(request.user).order_by("number"))
         rules = services.quiz_rules(quiz, request.user)
         in_progress = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)
+        for past in attempts:  # the review policy may hide marks for now
+            past.quiz = quiz
+            past.marks_shown = "marks" in review_options(past, timezone.now())
         context.update(
             attempts=attempts, rules=rules, in_progress=in_progress,
             refusal=None if in_progress
             else services.start_refusal(quiz, request.user, rules, timezone.now()),
-            grade=selectors.quiz_grade(attempts, quiz.grading_method),
+            grade=selectors.quiz_grade(attempts, quiz.grading_method)
+            if all(a.marks_shown for a in attempts if a.is_final) else None,
             question_count=quiz.questions_per_attempt or quiz.slots.count(),
         )  # fmt: skip
     return render(request, "quizzes/quiz_detail.html", context)
@@ -79,7 +83,7 @@ def _after_save(request, attempt):
     page = request.POST.get("goto", "")
     messages.success(request, "Your answers are saved.")
     url = attempt.get_absolute_url()
-    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return redirect(f"{url}?page={page}" if page.isdecimal() else url)
 
 
 def _attempt_page(request, attempt, errors, status=200):
@@ -98,7 +102,7 @@ def _page(request, attempt, count: int) -> int:
     if not attempt.quiz.one_question_per_page:
         return 0
     raw = request.GET.get("page", "1")
-    return min(max(int(raw), 1), count) if raw.isdigit() else 1
+    return min(max(int(raw), 1), count) if raw.isdecimal() else 1
 
 
 def _seconds_left(attempt) -> int | None:

@@ -89,9 +89,11 @@ def test_lesson_page_shows_body_objectives_citations_concepts_and_neighbours(cli
     assert text.count("<h1") == 1
 
 
-def test_unpublished_lesson_is_404_for_learners_but_visible_to_staff(client, course):
+def test_unpublished_lesson_is_404_for_learners_but_visible_to_superusers(client, course):
     assert get(client, "courses:lesson", "peace", "draft").status_code == 404
     client.force_login(UserFactory(is_staff=True))
+    assert get(client, "courses:lesson", "peace", "draft").status_code == 404  # staff alone: no
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = get(client, "courses:lesson", "peace", "draft")
     assert response.status_code == 200 and "unpublished" in response.text
 

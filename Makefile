@@ -32,6 +32,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Load test (docs/benchmarks.md): needs wrk, installed from Debian's packages when root.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "make bench needs wrk: install it (Debian/Ubuntu: sudo apt-get install wrk)."; exit 1; fi; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -97,7 +97,9 @@ def deck_add_from_attempt(*, attempt: Attempt, now: datetime) -> int:
         # A miss (or an essay awaiting its grade) enters as a new card due now, so the
         # learner finds it in Reviews straight after the quiz; a right or partly right
         # answer counts as the card's first review and comes back in days.
-        card, rating = Card(due=now), rating_for(response.fraction)
+        # An explicit card_id: without one, fsrs makes a unique id by sleeping a millisecond,
+        # which a submit would pay per card while it holds the write lock.
+        card, rating = Card(card_id=question_id, due=now), rating_for(response.fraction)
         if rating not in (None, Rating.Again):
             card, _ = SCHEDULER.review_card(card, rating, review_datetime=now)
         new.append(

@@ -1,0 +1,1 @@
+"""Benchmarks and load tests: `make bench` (see docs/benchmarks.md)."""

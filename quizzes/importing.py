@@ -33,6 +33,7 @@ SLUG_TAKEN = (
     "to overwrite it, or give this one another id"
 )
 QUIZ_OF_ANOTHER_COURSE = "the quiz {quiz!r} belongs to another course"
+NO_QUESTIONS = "the file holds no questions (only comments or blank lines?)"
 DEFAULT_CATEGORY = "imported"
 _READERS = {"gift": gift.read, "aiken": aiken.read, "moodlexml": moodlexml.read}
 KEPT_FIELDS = ("source", "locator", "concepts", "points")
@@ -96,6 +97,8 @@ def questions_import(
     if isinstance(text, bytes):
         text = questions_decode(text)
     located = _parse(fmt, text, skip_unsupported)
+    if not located.result.questions and not located.result.skipped:
+        raise FormatError("file", NO_QUESTIONS)
     report = ImportReport(skipped=located.result.skipped, dry_run=dry_run)
     with transaction.atomic():
         questions = _write(course, located.result.questions, located.locations, update, report)

@@ -135,11 +135,6 @@ def test_the_admin_import_page_shows_a_clear_error_and_imports_nothing(client, c
     assert not Question.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WEAKNESS (reported): an empty or comment-only question file imports as "
-    "'Found: 0' instead of a clear error (quizzes/importing.py, importquestions)",
-)
 def test_an_empty_question_file_is_an_error_on_the_command_line(tmp_path):
     CourseFactory(slug="imports")
     path = tmp_path / "empty.gift.txt"

@@ -20,12 +20,14 @@ install: $(STAMP)
 
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py compiletranslations
 	for course in seeds/*/; do DEBUG=true $(BIN)/python manage.py loadcourse "$$course" || exit 1; done
 	DEBUG=true $(BIN)/python manage.py demoaccounts
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py compiletranslations
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from courses.markdown import render_markdown
 
@@ -30,8 +33,10 @@ def format_partial_date(value, precision: str) -> str:
     if precision == DatePrecision.YEAR:
         return str(value.year)
     if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    # Not DATE_FORMAT: English keeps "1 August 1975" (its DATE_FORMAT is "Aug. 1, 1975"),
+    # and each translation gives its own order and month case ("j E Y" in Russian).
+    return date_format(value, pgettext("date format of a known day", "j F Y"))
 
 
 def course_link_resolver(course_slug: str):
@@ -86,14 +91,14 @@ class Course(models.Model):
 
 class Source(models.Model):
     class Kind(models.TextChoices):
-        REPORT = "report", "Report"
-        PAPER = "paper", "Paper"
-        ARTICLE = "article", "Article"
-        GLOSSARY = "glossary", "Glossary entry"
-        ENCYCLOPEDIA = "encyclopedia", "Encyclopedia"
-        BOOK = "book", "Book"
-        TREATY = "treaty", "Treaty"
-        OTHER = "other", "Other"
+        REPORT = "report", _("Report")
+        PAPER = "paper", _("Paper")
+        ARTICLE = "article", _("Article")
+        GLOSSARY = "glossary", _("Glossary entry")
+        ENCYCLOPEDIA = "encyclopedia", _("Encyclopedia")
+        BOOK = "book", _("Book")
+        TREATY = "treaty", _("Treaty")
+        OTHER = "other", _("Other")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sources")
     slug = models.SlugField(help_text=SLUG_HELP)
@@ -232,10 +237,10 @@ class LessonQuerySet(models.QuerySet):
 
 class Lesson(models.Model):
     class Kind(models.TextChoices):
-        HISTORY = "history", "History"
-        CONCEPT = "concept", "Concept"
-        PROPOSAL = "proposal", "Proposal"
-        CRITIQUE = "critique", "Critique"
+        HISTORY = "history", _("History")
+        CONCEPT = "concept", _("Concept")
+        PROPOSAL = "proposal", _("Proposal")
+        CRITIQUE = "critique", _("Critique")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField(help_text="Unique within the course.")
@@ -271,7 +276,7 @@ class Lesson(models.Model):
             .exists()
         )
         if clash:
-            raise ValidationError({"slug": "Another lesson in this course has this slug."})
+            raise ValidationError({"slug": _("Another lesson in this course has this slug.")})
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body, resolver=self.link_resolver)
@@ -304,7 +309,7 @@ class Citation(models.Model):
 
     def clean(self) -> None:
         if len(self.quote.split()) > 40:
-            raise ValidationError({"quote": "A quotation is at most 40 words."})
+            raise ValidationError({"quote": _("A quotation is at most 40 words.")})
 
 
 class TimelineEvent(models.Model):

@@ -13,12 +13,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from courses.models import Certificate, Cohort, Course, Enrollment, Lesson, LessonProgress, Module
 
-NOT_PUBLISHED = "This course is not open for enrolment."
-NOT_ENROLLED = "Enrol in the course to track your progress."
-UNKNOWN_CODE = "No cohort has this join code. Check it with your instructor."
+# Messages stay English constants (tests and callers compare them); raisers translate them.
+NOT_PUBLISHED = gettext_noop("This course is not open for enrolment.")
+NOT_ENROLLED = gettext_noop("Enrol in the course to track your progress.")
+UNKNOWN_CODE = gettext_noop("No cohort has this join code. Check it with your instructor.")
 
 
 class ProgressError(Exception):
@@ -114,7 +116,12 @@ def enrollment_unmet(enrollment: Enrollment, progress: CourseProgress | None = N
     unmet = []
     left = progress.total - progress.done
     if left:
-        unmet.append(Unmet(f"Mark the {left} remaining lesson{'s' if left > 1 else ''} complete."))
+        text = ngettext(
+            "Mark the %(count)d remaining lesson complete.",
+            "Mark the %(count)d remaining lessons complete.",
+            left,
+        )
+        unmet.append(Unmet(text % {"count": left}))
     for requirement in _REQUIREMENTS:
         unmet += requirement(enrollment)
     return unmet
@@ -123,7 +130,7 @@ def enrollment_unmet(enrollment: Enrollment, progress: CourseProgress | None = N
 def course_enroll(*, course: Course, user, cohort: Cohort | None = None) -> Enrollment:
     """Enrol (idempotent); joining a cohort of the course sets it on the enrolment."""
     if not course.is_published:
-        raise ProgressError(NOT_PUBLISHED, "not_published")
+        raise ProgressError(gettext(NOT_PUBLISHED), "not_published")
     try:
         with transaction.atomic():
             enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
@@ -138,7 +145,7 @@ def course_enroll(*, course: Course, user, cohort: Cohort | None = None) -> Enro
 def cohort_join(*, code: str, user) -> Enrollment:
     cohort = Cohort.objects.select_related("course").filter(join_code=code.strip().upper()).first()
     if cohort is None:
-        raise ProgressError(UNKNOWN_CODE, "unknown_code")
+        raise ProgressError(gettext(UNKNOWN_CODE), "unknown_code")
     return course_enroll(course=cohort.course, user=user, cohort=cohort)
 
 
@@ -156,7 +163,7 @@ def lesson_mark(
     """Mark a lesson complete (or undo); returns the certificate if this completed the course."""
     enrollment = Enrollment.objects.filter(user=user, course=lesson.module.course_id).first()
     if enrollment is None:
-        raise ProgressError(NOT_ENROLLED, "not_enrolled")
+        raise ProgressError(gettext(NOT_ENROLLED), "not_enrolled")
     now = now or timezone.now()
     progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     progress.completed_at = now if complete else None

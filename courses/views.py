@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import progress, selectors
@@ -92,7 +93,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready.")
+        messages.success(request, gettext("Welcome! Your account is ready."))
         return redirect("courses:catalog")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -116,7 +117,8 @@ def enrol(request, course):
     except progress.ProgressError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"You are enrolled in {course.title}.")
+        enrolled = gettext("You are enrolled in %(course)s.") % {"course": course.title}
+        messages.success(request, enrolled)
     return redirect(course)
 
 
@@ -133,9 +135,11 @@ def mark(request, course, lesson):
         messages.error(request, exc.message)
         return redirect(lesson)
     if certificate:
-        messages.success(request, "You completed the course. Your certificate is ready.")
+        messages.success(request, gettext("You completed the course. Your certificate is ready."))
         return redirect("courses:certificate_print", code=certificate.code)
-    messages.success(request, "Marked as complete." if complete else "Marked as not complete.")
+    messages.success(
+        request, gettext("Marked as complete.") if complete else gettext("Marked as not complete.")
+    )
     return redirect(lesson)
 
 

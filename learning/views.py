@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from learning import charts, selectors, services
@@ -55,5 +56,5 @@ def delete_account(request):
     user = request.user
     logout(request)
     services.account_delete(user=user)
-    messages.success(request, "Your account and personal data were deleted.")
+    messages.success(request, gettext("Your account and personal data were deleted."))
     return redirect("courses:catalog")

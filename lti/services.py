@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.grade import Grade
@@ -40,12 +41,19 @@ SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100
 """Grades go back as percentages, the unit of the quiz grade under every grading method."""
 
-REFUSED = "Your learning platform's launch could not be verified, so nobody was signed in."
-NOT_AVAILABLE = "The course, module or quiz this link opens is not available on this site."
-INSTRUCTORS_ONLY = "Only an instructor of the course can choose what a link opens."
-DISABLED = "This account is disabled. Ask the site's administrators."
-NOTHING_CHOSEN = "Choose a course, a module or a quiz."
-BAD_RETURN_URL = "The learning platform sent no usable address to return the choice to."
+# English constants (tests compare them); lti/views.py shows them translated.
+REFUSED = gettext_noop(
+    "Your learning platform's launch could not be verified, so nobody was signed in."
+)
+NOT_AVAILABLE = gettext_noop(
+    "The course, module or quiz this link opens is not available on this site."
+)
+INSTRUCTORS_ONLY = gettext_noop("Only an instructor of the course can choose what a link opens.")
+DISABLED = gettext_noop("This account is disabled. Ask the site's administrators.")
+NOTHING_CHOSEN = gettext_noop("Choose a course, a module or a quiz.")
+BAD_RETURN_URL = gettext_noop(
+    "The learning platform sent no usable address to return the choice to."
+)
 
 
 class LaunchError(Exception):

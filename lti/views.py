@@ -13,6 +13,7 @@ from django.core import signing
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.exception import LtiException, OIDCException
@@ -21,15 +22,19 @@ from indivisible.logs import log_event
 from lti import selectors, services, tool
 
 DEEP_LINK_SALT = "lti.deep-link"
-EXPIRED = "The page to choose content has expired or was altered. Start again from the platform."
-NOT_SUPPORTED = "This kind of LTI message is not supported; only links and deep linking are."
+EXPIRED = gettext_noop(
+    "The page to choose content has expired or was altered. Start again from the platform."
+)
+NOT_SUPPORTED = gettext_noop(
+    "This kind of LTI message is not supported; only links and deep linking are."
+)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _refused(request, reason: str, *, message: str = services.REFUSED, status: int = 403):
     log_event("lti.launch.refused", status=status, reason=reason[:200])
     return render(
-        request, "lti/refused.html", {"message": message, "reason": reason}, status=status
+        request, "lti/refused.html", {"message": gettext(message), "reason": reason}, status=status
     )
 
 
@@ -93,7 +98,7 @@ def _deep_link_page(request, message, claims, *, error: str = "", status: int = 
     context = {
         "courses": selectors.deep_link_choices(),
         "token": signing.dumps(message.get_launch_id(), salt=DEEP_LINK_SALT),
-        "error": error,
+        "error": gettext(error) if error else "",
     }
     response = render(request, "lti/deep_link.html", context, status=status)
     return _framed_by_platform(response, claims)

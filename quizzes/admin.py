@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from courses.admin import (
     CourseChoicesMixin,
@@ -56,8 +58,8 @@ EXPORT_FILES = {
     "gift": ("questions.gift.txt", "text/plain; charset=utf-8"),
     "moodlexml": ("questions.xml", "application/xml; charset=utf-8"),
 }
-FILE_TOO_LARGE = f"The file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; split it."
-QUIZ_NOT_IN_COURSE = "This quiz belongs to another course."
+FILE_TOO_LARGE = gettext_noop("The file is larger than {size} MB; split it.")
+QUIZ_NOT_IN_COURSE = gettext_noop("This quiz belongs to another course.")
 
 
 class SpecFormSet(BaseInlineFormSet):
@@ -171,20 +173,20 @@ class QuestionForm(forms.ModelForm):
 
 
 class QuestionImportForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.none())
-    fmt = forms.ChoiceField(label="Format", choices=[(f, FORMAT_LABELS[f]) for f in FORMATS])
-    file = forms.FileField(help_text="UTF-8 text, at most 5 MB.")
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    fmt = forms.ChoiceField(label=_("Format"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS])
+    file = forms.FileField(label=_("File"), help_text=_("UTF-8 text, at most 5 MB."))
     quiz = forms.ModelChoiceField(
-        queryset=Quiz.objects.none(), required=False, label="Add to quiz",
-        help_text="Optional: append the imported questions to this quiz, in file order.",
+        queryset=Quiz.objects.none(), required=False, label=_("Add to quiz"),
+        help_text=_("Optional: append the imported questions to this quiz, in file order."),
     )  # fmt: skip
     skip_unsupported = forms.BooleanField(
-        required=False, label="Skip question types this site cannot hold (instead of refusing)"
+        required=False, label=_("Skip question types this site cannot hold (instead of refusing)")
     )
     update = forms.BooleanField(
-        required=False, label="Update questions whose slug the course already has"
+        required=False, label=_("Update questions whose slug the course already has")
     )
-    dry_run = forms.BooleanField(required=False, label="Check only: save nothing")
+    dry_run = forms.BooleanField(required=False, label=_("Check only: save nothing"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
@@ -196,14 +198,15 @@ class QuestionImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_INPUT_BYTES:
-            raise forms.ValidationError(FILE_TOO_LARGE)
+            size = MAX_INPUT_BYTES // (1024 * 1024)
+            raise forms.ValidationError(gettext(FILE_TOO_LARGE).format(size=size))
         return upload
 
     def clean(self):
         data = super().clean()
         quiz, course = data.get("quiz"), data.get("course")
         if quiz and course and quiz.course_id != course.pk:
-            self.add_error("quiz", QUIZ_NOT_IN_COURSE)
+            self.add_error("quiz", gettext(QUIZ_NOT_IN_COURSE))
         return data
 
 
@@ -464,9 +467,10 @@ class ResponseGradeForm(forms.ModelForm):
     def clean_score(self):
         score = self.cleaned_data["score"]
         if score is None:
-            raise forms.ValidationError("Give a score.")
+            raise forms.ValidationError(gettext("Give a score."))
         if not 0 <= score <= self.instance.points:
-            raise forms.ValidationError(f"The score must be between 0 and {self.instance.points}.")
+            message = gettext("The score must be between 0 and {points}.")
+            raise forms.ValidationError(message.format(points=self.instance.points))
         return score
 
 

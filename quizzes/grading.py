@@ -13,8 +13,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-NOT_A_NUMBER = "Enter a number such as 1975 or 2.5"
-NUMBER_TOO_LARGE = "That number is too large"
+from django.utils.translation import gettext, gettext_noop
+
+NOT_A_NUMBER = gettext_noop("Enter a number such as 1975 or 2.5")
+NUMBER_TOO_LARGE = gettext_noop("That number is too large")
 WILDCARD = "*"
 # Float noise such as 0.1 + 0.2 must not push an answer outside its tolerance.
 RELATIVE_EPSILON = 1e-9
@@ -71,10 +73,10 @@ def parse_number(text: str) -> float:
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _NUMBER_RE.fullmatch(cleaned):
-        raise ValueError(NOT_A_NUMBER)
+        raise ValueError(gettext(NOT_A_NUMBER))
     value = float(cleaned)
     if not math.isfinite(value):
-        raise ValueError(NUMBER_TOO_LARGE)
+        raise ValueError(gettext(NUMBER_TOO_LARGE))
     return value
 
 
@@ -246,7 +248,7 @@ def _summary_numeric(question: dict) -> str:
 SUMMARIES: dict[str, Callable[[dict], str]] = {
     "single": _summary_single,
     "multiple": _summary_multiple,
-    "true_false": lambda question: "True" if question["answer"] else "False",
+    "true_false": lambda question: gettext("True") if question["answer"] else gettext("False"),
     "short_answer": _summary_short_answer,
     "numeric": _summary_numeric,
     "ordering": lambda question: " → ".join(question["items"]),

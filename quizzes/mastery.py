@@ -22,13 +22,15 @@ from datetime import datetime
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext, gettext_noop
 
 from quizzes.models import Evidence
 
 LEVELS = ("not_started", "attempted", "familiar", "proficient", "mastered")
 LEVEL_LABELS = {
-    "not_started": "Not started", "attempted": "Attempted", "familiar": "Familiar",
-    "proficient": "Proficient", "mastered": "Mastered",
+    "not_started": gettext_noop("Not started"), "attempted": gettext_noop("Attempted"),
+    "familiar": gettext_noop("Familiar"), "proficient": gettext_noop("Proficient"),
+    "mastered": gettext_noop("Mastered"),
 }  # fmt: skip
 WEIGHTS = (5, 4, 3, 2, 1)
 FAMILIAR, PROFICIENT, MISS, FULL = 0.6, 0.8, 0.5, 0.999999
@@ -53,7 +55,7 @@ class Mastery:
 
     @property
     def label(self) -> str:
-        return LEVEL_LABELS[self.level]
+        return gettext(LEVEL_LABELS[self.level])
 
     @property
     def percent(self) -> int:

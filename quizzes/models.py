@@ -11,20 +11,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from courses.markdown import render_markdown
 from courses.models import Concept, Course, Lesson, Module, Source, course_link_resolver
 from quizzes.questionspec import KINDS
 
 KIND_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple response",
-    "true_false": "True/false",
-    "short_answer": "Short answer",
-    "numeric": "Numeric",
-    "ordering": "Ordering",
-    "matching": "Matching",
-    "essay": "Essay",
+    "single": _("Single choice"),
+    "multiple": _("Multiple response"),
+    "true_false": _("True/false"),
+    "short_answer": _("Short answer"),
+    "numeric": _("Numeric"),
+    "ordering": _("Ordering"),
+    "matching": _("Matching"),
+    "essay": _("Essay"),
 }
 
 
@@ -180,10 +181,10 @@ class QuestionVersion(models.Model):
 
 
 class GradingMethod(models.TextChoices):
-    HIGHEST = "highest", "Highest grade"
-    LAST = "last", "Last attempt"
-    FIRST = "first", "First attempt"
-    AVERAGE = "average", "Average of attempts"
+    HIGHEST = "highest", _("Highest grade")
+    LAST = "last", _("Last attempt")
+    FIRST = "first", _("First attempt")
+    AVERAGE = "average", _("Average of attempts")
 
 
 REVIEW_MOMENTS = ("during", "immediately", "open", "closed")
@@ -347,9 +348,9 @@ class AttemptQuerySet(models.QuerySet):
 
 class Attempt(models.Model):
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        ABANDONED = "abandoned", "Abandoned"
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        ABANDONED = "abandoned", _("Abandoned")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(
@@ -486,10 +487,10 @@ class ReviewLog(models.Model):
     """One review of a card: what the learner answered and how it was rated."""
 
     class Rating(models.IntegerChoices):
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
 
     card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)

@@ -11,17 +11,20 @@ import random
 import re
 from collections.abc import Callable, Mapping
 
+from django.utils.translation import gettext, gettext_noop
+
 from quizzes.grading import parse_number
 
 SHORT_TEXT_MAX_CHARS = 500
 ESSAY_MAX_CHARS = 20_000
 
-NOT_AN_OPTION = "Choose one of the options shown"
-ONE_VALUE = "Give only one answer here"
-CHOSEN_TWICE = "Choose each option only once"
-TRUE_OR_FALSE = "Choose True or False"
-TOO_LONG = "Keep the answer to {limit} characters or fewer"
-RANKS = "Give each item a different position from 1 to {count}"
+# English constants (tests compare them); AnswerError carries them translated.
+NOT_AN_OPTION = gettext_noop("Choose one of the options shown")
+ONE_VALUE = gettext_noop("Give only one answer here")
+CHOSEN_TWICE = gettext_noop("Choose each option only once")
+TRUE_OR_FALSE = gettext_noop("Choose True or False")
+TOO_LONG = gettext_noop("Keep the answer to {limit} characters or fewer")
+RANKS = gettext_noop("Give each item a different position from 1 to {count}")
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 FormData = Mapping[str, list[str]]
@@ -138,7 +141,9 @@ def _view_choices(question: dict, order: dict) -> dict:
 
 
 def _view_true_false(question: dict, order: dict) -> dict:
-    return {"choices": [{"value": "true", "text": "True"}, {"value": "false", "text": "False"}]}
+    return {"choices": [
+        {"value": "true", "text": gettext("True")}, {"value": "false", "text": gettext("False")}
+    ]}  # fmt: skip
 
 
 def _view_short_text(question: dict, order: dict) -> dict:
@@ -188,20 +193,20 @@ def _one(data: FormData, name: str) -> str:
     """The single stripped value posted under `name` ("" when absent)."""
     values = data.get(name) or []
     if len(values) > 1:
-        raise AnswerError(ONE_VALUE)
+        raise AnswerError(gettext(ONE_VALUE))
     return values[0].strip() if values else ""
 
 
 def _position(value: str, count: int) -> int:
     if not _WHOLE_NUMBER.fullmatch(value) or int(value) >= count:
-        raise AnswerError(NOT_AN_OPTION)
+        raise AnswerError(gettext(NOT_AN_OPTION))
     return int(value)
 
 
 def _text(data: FormData, name: str, limit: int) -> str | None:
     text = _one(data, name)
     if len(text) > limit:
-        raise AnswerError(TOO_LONG.format(limit=limit))
+        raise AnswerError(gettext(TOO_LONG).format(limit=limit))
     return text or None
 
 
@@ -218,14 +223,14 @@ def _parse_multiple(question: dict, order: dict, data: FormData, prefix: str) ->
     display = _display(question, order, "choices", len(question["choices"]))
     positions = [_position(value, len(display)) for value in values if value]
     if len(set(positions)) != len(positions):
-        raise AnswerError(CHOSEN_TWICE)
+        raise AnswerError(gettext(CHOSEN_TWICE))
     return sorted(display[position] for position in positions) or None
 
 
 def _parse_true_false(question: dict, order: dict, data: FormData, prefix: str) -> bool | None:
     value = _one(data, prefix)
     if value not in ("", "true", "false"):
-        raise AnswerError(TRUE_OR_FALSE)
+        raise AnswerError(gettext(TRUE_OR_FALSE))
     return None if not value else value == "true"
 
 
@@ -253,7 +258,7 @@ def _parse_ordering(question: dict, order: dict, data: FormData, prefix: str) ->
     if not any(ranks):
         return None
     if sorted(ranks) != sorted(str(rank) for rank in range(1, count + 1)):
-        raise AnswerError(RANKS.format(count=count))
+        raise AnswerError(gettext(RANKS).format(count=count))
     display = _display(question, order, "items", count)
     by_rank = sorted(range(count), key=lambda position: int(ranks[position]))
     return [display[position] for position in by_rank]

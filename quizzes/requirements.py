@@ -1,6 +1,7 @@
 """What the quizzes app adds to a course's completion rule: every required quiz passed."""
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from courses.models import Enrollment
 from courses.progress import Unmet, enrollment_check_completion
@@ -14,7 +15,8 @@ def required_quizzes_unmet(enrollment: Enrollment) -> list[Unmet]:
         .annotate(passed=Exists(passed)).filter(passed=False)
         .select_related("course").order_by("module__position", "lesson__position", "title")
     )  # fmt: skip
-    return [Unmet(f"Pass the quiz “{quiz.title}”.", quiz.get_absolute_url()) for quiz in missing]
+    text = gettext("Pass the quiz “{title}”.")
+    return [Unmet(text.format(title=quiz.title), quiz.get_absolute_url()) for quiz in missing]
 
 
 def completion_after_grading(attempt: Attempt) -> None:

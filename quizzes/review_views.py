@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Course
@@ -14,6 +15,7 @@ from quizzes import reviews
 from quizzes.cards import AttemptCard, ReviewCard
 from quizzes.grading import right_answer_summary
 from quizzes.models import ReviewCard as DeckCard
+from quizzes.models import ReviewLog
 from quizzes.presentation import display_answer, learner_view
 
 
@@ -55,6 +57,7 @@ def answer(request, pk):
     return render(request, "quizzes/review.html", {
         "mode": "result", "outcome": outcome, "course_filter": course, "when":
         due_in_words(outcome.card.due, now), "rcard": _result_card(outcome),
+        "rating_label": rating_label(outcome.rating),
         "course": card.question.course,
     })  # fmt: skip
 
@@ -80,14 +83,21 @@ def _rate_page(request, shown, given, course, now, error="", status=200):
         "mode": "rate", "shown": shown, "essay": given or "", "rating_error": error,
         "rcard": _result_card_for(shown, given), "course_filter": course,
         "course": shown.card.question.course,
-        "ratings": [{"value": int(r), "label": r.name, "when": due_in_words(due, now)}
+        "ratings": [{"value": int(r), "label": rating_label(r), "when": due_in_words(due, now)}
                     for r, due in previews.items()],
     }, status=status)  # fmt: skip
 
 
 def due_in_words(due, now) -> str:
     """The new due date in words: again in 3 days, again in 10 minutes, again now."""
-    return f"again in {timeuntil(due, now, depth=1)}" if due > now else "again now"
+    if due > now:
+        return gettext("again in {wait}").format(wait=timeuntil(due, now, depth=1))
+    return gettext("again now")
+
+
+def rating_label(rating) -> str:
+    """An fsrs Rating in the learner's language (Again, Hard, Good, Easy)."""
+    return str(ReviewLog.Rating(int(rating)).label)
 
 
 def _course_filter(slug: str | None) -> Course | None:

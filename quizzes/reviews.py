@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.grading import Outcome, grade
@@ -38,9 +39,11 @@ PREFIX = "q1"
 FORM_SALT = "quizzes.reviews.token"
 ORDER_SALT = "quizzes.reviews.order"
 
-STALE = "This review was already answered or the question has changed; here is the next card."
-RATING_REQUIRED = "Choose how well you remembered it: Again, Hard, Good or Easy."
-RATING_INVALID = "Choose one of Again, Hard, Good or Easy."
+STALE = gettext_noop(
+    "This review was already answered or the question has changed; here is the next card."
+)
+RATING_REQUIRED = gettext_noop("Choose how well you remembered it: Again, Hard, Good or Easy.")
+RATING_INVALID = gettext_noop("Choose one of Again, Hard, Good or Easy.")
 
 
 class ReviewError(Exception):
@@ -209,11 +212,11 @@ def review_parse(*, card: ReviewCard, data) -> tuple[ReviewQuestion, object]:
     try:
         token = signing.loads(data.get("token", ""), salt=FORM_SALT)
     except signing.BadSignature:
-        raise ReviewError(STALE, "stale") from None
+        raise ReviewError(gettext(STALE), "stale") from None
     shown = review_question(card=card)
     expected = {"card": card.pk, "round": card.reviews, "version": shown.version.pk}
     if token != expected:
-        raise ReviewError(STALE, "stale")
+        raise ReviewError(gettext(STALE), "stale")
     fields = dict(data.lists()) if hasattr(data, "lists") else dict(data)
     try:
         answer = parse_answer(shown.version.data, shown.order, fields, PREFIX)
@@ -225,9 +228,9 @@ def review_parse(*, card: ReviewCard, data) -> tuple[ReviewQuestion, object]:
 def _chosen_rating(data) -> Rating:
     raw = data.get("rating")
     if not raw:
-        raise ReviewError(RATING_REQUIRED, "rating_required")
+        raise ReviewError(gettext(RATING_REQUIRED), "rating_required")
     if raw not in {str(int(r)) for r in Rating}:
-        raise ReviewError(RATING_INVALID, "rating_invalid")
+        raise ReviewError(gettext(RATING_INVALID), "rating_invalid")
     return Rating(int(raw))
 
 

@@ -14,6 +14,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from indivisible.logs import log_event
 from lti.services import grade_passback
@@ -36,15 +38,20 @@ from quizzes.reviews import deck_add_from_attempt
 GRACE = timedelta(seconds=60)
 """Answers arriving this long after the deadline still count (network and clock slack)."""
 
-NOT_OPEN = "This quiz opens on {when}."
-CLOSED = "This quiz closed on {when}."
-NO_ATTEMPTS_LEFT = "You have used all {allowed} attempts at this quiz."
-WAIT = "You can start your next attempt at {when}."
-NOT_IN_PROGRESS = "This attempt has already been submitted."
-TIME_UP = "Time is up: the attempt was submitted with the answers saved before the deadline."
-NOT_IN_ATTEMPT = "Question {slot} is not part of this attempt."
-NO_QUESTIONS = "This quiz has no questions yet."
-UNEXPECTED_FIELD = "The form sent a field this question does not have ({name}); reload the page."
+# English constants (tests compare them); the errors carry them translated.
+NOT_OPEN = gettext_noop("This quiz opens on {when}.")
+CLOSED = gettext_noop("This quiz closed on {when}.")
+NO_ATTEMPTS_LEFT = gettext_noop("You have used all {allowed} attempts at this quiz.")
+WAIT = gettext_noop("You can start your next attempt at {when}.")
+NOT_IN_PROGRESS = gettext_noop("This attempt has already been submitted.")
+TIME_UP = gettext_noop(
+    "Time is up: the attempt was submitted with the answers saved before the deadline."
+)
+NOT_IN_ATTEMPT = gettext_noop("Question {slot} is not part of this attempt.")
+NO_QUESTIONS = gettext_noop("This quiz has no questions yet.")
+UNEXPECTED_FIELD = gettext_noop(
+    "The form sent a field this question does not have ({name}); reload the page."
+)
 
 
 class QuizError(Exception):
@@ -80,22 +87,26 @@ def quiz_rules(quiz: Quiz, user) -> Rules:
 def start_refusal(quiz: Quiz, user, rules: Rules, now: datetime) -> QuizError | None:
     """Why the learner may not start a new attempt now, or None."""
     if rules.opens_at and now < rules.opens_at:
-        return QuizError(NOT_OPEN.format(when=_when(rules.opens_at)), "not_open")
+        return QuizError(gettext(NOT_OPEN).format(when=_when(rules.opens_at)), "not_open")
     if rules.closes_at and now >= rules.closes_at:
-        return QuizError(CLOSED.format(when=_when(rules.closes_at)), "closed")
+        return QuizError(gettext(CLOSED).format(when=_when(rules.closes_at)), "closed")
     attempts = quiz.attempts.filter(user=user)
     if rules.attempts_allowed and attempts.count() >= rules.attempts_allowed:
-        return QuizError(NO_ATTEMPTS_LEFT.format(allowed=rules.attempts_allowed), "limit")
+        return QuizError(_no_attempts_left(rules), "limit")
     last = attempts.filter(submitted_at__isnull=False).order_by("-submitted_at").first()
     if last and quiz.delay_minutes:
         ready = last.submitted_at + timedelta(minutes=quiz.delay_minutes)
         if now < ready:
-            return QuizError(WAIT.format(when=_when(ready)), "delay")
+            return QuizError(gettext(WAIT).format(when=_when(ready)), "delay")
     return None
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d %B %Y, %H:%M")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _no_attempts_left(rules: Rules) -> str:
+    return gettext(NO_ATTEMPTS_LEFT).format(allowed=rules.attempts_allowed)
 
 
 def attempt_start(
@@ -117,7 +128,7 @@ def attempt_start(
     rng = rng or random.SystemRandom()
     slots = draw_questions(quiz, rng)
     if not slots:
-        raise QuizError(NO_QUESTIONS, "empty")
+        raise QuizError(gettext(NO_QUESTIONS), "empty")
     try:
         with transaction.atomic():
             return _create_attempt(quiz, user, rules, now, slots, rng)
@@ -125,7 +136,7 @@ def attempt_start(
         existing = quiz.attempts.in_progress().filter(user=user).first()
         if existing:
             return existing
-        raise QuizError(NO_ATTEMPTS_LEFT.format(allowed=rules.attempts_allowed), "limit") from None
+        raise QuizError(_no_attempts_left(rules), "limit") from None
 
 
 def _create_attempt(quiz, user, rules, now, slots, rng) -> Attempt:
@@ -188,15 +199,15 @@ def attempt_save(*, attempt: Attempt, data, now: datetime | None = None) -> dict
     """
     now = now or timezone.now()
     if attempt.state != Attempt.State.IN_PROGRESS:
-        raise QuizError(NOT_IN_PROGRESS, "submitted")
+        raise QuizError(gettext(NOT_IN_PROGRESS), "submitted")
     if is_overdue(attempt, now):
         attempt_submit(attempt=attempt, now=now)
-        raise QuizError(TIME_UP, "time_up")
+        raise QuizError(gettext(TIME_UP), "time_up")
     responses = {r.slot: r for r in attempt.responses.select_related("version")}
     errors, changes = {}, []
     for slot in _slots_in(data):
         if slot not in responses:
-            errors[slot] = NOT_IN_ATTEMPT.format(slot=slot)
+            errors[slot] = gettext(NOT_IN_ATTEMPT).format(slot=slot)
             continue
         response = responses[slot]
         try:
@@ -213,7 +224,7 @@ def attempt_save(*, attempt: Attempt, data, now: datetime | None = None) -> dict
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
-            raise QuizError(NOT_IN_PROGRESS, "submitted")
+            raise QuizError(gettext(NOT_IN_PROGRESS), "submitted")
         Response.objects.bulk_update(changes, ["answer", "saved_at"])
     return {}
 
@@ -243,7 +254,7 @@ def _check_field_names(response: Response, data) -> None:
         allowed = {prefix}
     for name in data:
         if (name == prefix or name.startswith(prefix + "-")) and name not in allowed:
-            raise AnswerError(UNEXPECTED_FIELD.format(name=name))
+            raise AnswerError(gettext(UNEXPECTED_FIELD).format(name=name))
 
 
 def _lists(data) -> dict[str, list[str]]:

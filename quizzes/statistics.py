@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Case, FloatField, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext, gettext_noop
 
 from quizzes.grading import grade, normalise_text, parse_number
 from quizzes.models import Attempt, QuestionVersion, Quiz, Response
@@ -47,11 +48,13 @@ TOO_HARD_BELOW = 20.0
 LOW_DISCRIMINATION_BELOW = 20.0
 TOP_ANSWERS = 5
 
-FLAG_LABELS = {
-    "too_easy": "Too easy: facility above 90%",
-    "too_hard": "Too hard: facility below 20%",
-    "negative_discrimination": "Negative discrimination: weaker learners did better; check the key",
-    "low_discrimination": "Low discrimination: index below 20",
+FLAG_LABELS = {  # English; the statistics page shows them translated
+    "too_easy": gettext_noop("Too easy: facility above 90%"),
+    "too_hard": gettext_noop("Too hard: facility below 20%"),
+    "negative_discrimination": gettext_noop(
+        "Negative discrimination: weaker learners did better; check the key"
+    ),
+    "low_discrimination": gettext_noop("Low discrimination: index below 20"),
 }
 CHOICE_KINDS = ("single", "multiple", "true_false")
 
@@ -563,7 +566,7 @@ def _all_options(data: dict) -> list[tuple]:
 
 def _option_label(data: dict, key: tuple) -> str:
     if key[0] == "true_false":
-        return "True" if key[1] else "False"
+        return gettext("True") if key[1] else gettext("False")
     return data["choices"][key[1]]["text"]
 
 
@@ -586,7 +589,7 @@ def _answer_keys(data: dict, answer) -> list[tuple[tuple, str]]:
         if kind == "multiple":
             return [_choice_key(data, index) for index in answer]
         if kind == "true_false" and isinstance(answer, bool):
-            return [(("true_false", answer), "True" if answer else "False")]
+            return [(("true_false", answer), gettext("True") if answer else gettext("False"))]
         if kind == "short_answer":
             text = normalise_text(answer)
             return [(("text", text), text)]

@@ -14,4 +14,3 @@ urlpatterns = [
     path("reviews/", review_views.review, name="reviews"),
     path("reviews/<int:pk>/", review_views.answer, name="review_answer"),
 ]
-

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors import can_preview, course_for_viewer
@@ -57,7 +58,7 @@ def attempt(request, pk):
         return redirect("quizzes:result", pk=attempt.pk)
     if services.is_overdue(attempt, timezone.now()):
         services.attempt_submit(attempt=attempt)
-        messages.warning(request, services.TIME_UP)
+        messages.warning(request, gettext(services.TIME_UP))
         return redirect("quizzes:result", pk=attempt.pk)
     errors = {}
     if request.method == "POST":
@@ -70,8 +71,12 @@ def attempt(request, pk):
             return _after_save(request, attempt)
         messages.error(
             request,
-            "Nothing was saved: "
-            + " ".join(f"Question {slot}: {message}" for slot, message in sorted(errors.items())),
+            gettext("Nothing was saved:")
+            + " "
+            + " ".join(
+                gettext("Question {slot}: {message}").format(slot=slot, message=message)
+                for slot, message in sorted(errors.items())
+            ),
         )
     return _attempt_page(request, attempt, errors, status=400 if errors else 200)
 
@@ -81,7 +86,7 @@ def _after_save(request, attempt):
     if action == "finish":
         return redirect("quizzes:submit", pk=attempt.pk)
     page = request.POST.get("goto", "")
-    messages.success(request, "Your answers are saved.")
+    messages.success(request, gettext("Your answers are saved."))
     url = attempt.get_absolute_url()
     return redirect(f"{url}?page={page}" if page.isdecimal() else url)
 

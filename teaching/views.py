@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.progress import ProgressError, cohort_join
@@ -21,10 +22,10 @@ from teaching.forms import CohortForm, GradeForm, JoinForm
 from teaching.permissions import courses_taught, instructor_required
 from teaching.services import cohort_create
 
-GRADED = "Grade saved for {learner}."
-QUEUE_EMPTY = "Every essay is graded."
-COHORT_CREATED = "Cohort “{name}” created; its join code is {code}."
-JOINED = "You joined {cohort} in {course}."
+GRADED = gettext_noop("Grade saved for {learner}.")
+QUEUE_EMPTY = gettext_noop("Every essay is graded.")
+COHORT_CREATED = gettext_noop("Cohort “{name}” created; its join code is {code}.")
+JOINED = gettext_noop("You joined {cohort} in {course}.")
 
 
 def _with_cohort(url: str, cohort) -> str:
@@ -130,7 +131,8 @@ def grade(request, course, pk):
         except QuizError as exc:
             form.add_error("score", exc.message)
         else:
-            messages.success(request, GRADED.format(learner=response.attempt.user.get_username()))
+            learner = response.attempt.user.get_username()
+            messages.success(request, gettext(GRADED).format(learner=learner))
             return redirect(_next_essay(request, course, cohort))
     return render(request, "teaching/grade.html", {
         "course": course, "cohort": cohort, "response": response, "form": form,
@@ -141,7 +143,7 @@ def grade(request, course, pk):
 def _next_essay(request, course, cohort) -> str:
     following = selectors.awaiting_grading(course, cohort).first()
     if following is None:
-        messages.info(request, QUEUE_EMPTY)
+        messages.info(request, gettext(QUEUE_EMPTY))
         return _with_cohort(reverse("teaching:grading", args=[course.slug]), cohort)
     return _with_cohort(reverse("teaching:grade", args=[course.slug, following.pk]), cohort)
 
@@ -152,7 +154,8 @@ def cohorts(request, course):
     form = CohortForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         cohort = cohort_create(course=course, name=form.cleaned_data["name"])
-        messages.success(request, COHORT_CREATED.format(name=cohort.name, code=cohort.join_code))
+        created = gettext(COHORT_CREATED).format(name=cohort.name, code=cohort.join_code)
+        messages.success(request, created)
         return redirect("teaching:cohorts", course=course.slug)
     return render(request, "teaching/cohorts.html", {
         "course": course, "form": form, "cohorts": selectors.cohorts_with_counts(course),
@@ -171,7 +174,7 @@ def join(request):
         except ProgressError as exc:
             form.add_error("code", exc.message)
         else:
-            messages.success(request, JOINED.format(
+            messages.success(request, gettext(JOINED).format(
                 cohort=enrollment.cohort.name, course=enrollment.course.title
             ))  # fmt: skip
             return redirect(enrollment.course)
@@ -186,8 +189,9 @@ def statistics(request, course, quiz):
     quiz = get_object_or_404(course.quizzes, slug=quiz)
     attempts = request.GET.get("attempts")
     attempts = attempts if attempts in ATTEMPT_SETS else ATTEMPT_SETS[0]
+    flag_labels = {key: gettext(label) for key, label in FLAG_LABELS.items()}
     return render(request, "teaching/statistics.html", {
         "course": course, "cohorts": cohorts, "cohort": cohort, "quiz": quiz,
-        "attempts": attempts, "flag_labels": FLAG_LABELS,
+        "attempts": attempts, "flag_labels": flag_labels,
         "stats": quiz_statistics(quiz=quiz, attempts=attempts, cohort=cohort),
     })  # fmt: skip

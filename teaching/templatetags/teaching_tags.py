@@ -1,7 +1,10 @@
 """Small server-drawn SVG charts and the gradebook's sort links."""
 
 from django import template
+from django.utils.formats import get_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -10,8 +13,8 @@ METER_WIDTH, METER_HEIGHT = 100, 10
 
 
 @register.inclusion_tag("teaching/_bar_chart.html")
-def bar_chart(bars, title: str, chart_id: str, unit: str = "learner"):
-    """Vertical bars (objects with .label and .count) scaled to the largest count.
+def bar_chart(bars, title: str, chart_id: str):
+    """Vertical bars (objects with .label and .count of learners) scaled to the largest count.
 
     Coordinates are formatted here, so the locale never turns 12.5 into "12,5" in SVG.
     """
@@ -29,7 +32,7 @@ def bar_chart(bars, title: str, chart_id: str, unit: str = "learner"):
             "count_y": f"{y - 5:.1f}", "label_y": f"{CHART_HEIGHT - 10:.1f}",
         })  # fmt: skip
     return {
-        "items": items, "title": title, "chart_id": chart_id, "unit": unit,
+        "items": items, "title": title, "chart_id": chart_id,
         "width": CHART_WIDTH, "height": CHART_HEIGHT,
         "baseline": f"{CHART_HEIGHT - CHART_BOTTOM:.1f}",
     }  # fmt: skip
@@ -68,19 +71,21 @@ def aria_sort(current: str, key: str) -> str:
 def grade_cells(cells) -> str:
     """A gradebook row's cells as <td>s, built in one call: three tags for each of a page's
     1,000 cells took most of the page's time. The markup holds only numbers formatted here
-    (a float and an int), nothing a user typed, so it needs no escaping."""
-    html = "".join(f'<td class="text-end">{_cell(cell)}</td>' for cell in cells)
+    (a float and an int) and a translated title, nothing a user typed. The locale's decimal
+    separator and the title are looked up once per row, not per cell."""
+    decimal, pending = get_format("DECIMAL_SEPARATOR"), escape(gettext("No final attempt yet"))
+    html = "".join(f'<td class="text-end">{_cell(cell, decimal, pending)}</td>' for cell in cells)
     return mark_safe(html)  # noqa: S308 - numbers formatted above, no user input
 
 
-def _cell(cell) -> str:
+def _cell(cell, decimal: str, pending: str) -> str:
     attempts = (
         f' <span class="small text-body-secondary">({cell.attempts:d})</span>'
         if cell.attempts
         else ""
     )
     if cell.grade is not None:
-        return f"{cell.grade:.1f}%{attempts}"
+        return f"{cell.grade:.1f}".replace(".", decimal) + f"%{attempts}"
     if cell.attempts:
-        return f'<span title="No final attempt yet">–</span>{attempts}'
+        return f'<span title="{pending}">–</span>{attempts}'
     return ""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -108,7 +109,7 @@ class Browser:
         element.click()
 
     def wait_for_new_page(self, old: WebElement) -> None:
-        self.wait(expected_conditions.staleness_of(old))
+        self.wait(_gone(old))
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def fill(self, css: str, text: str) -> None:
@@ -215,3 +216,21 @@ def describe_violations(page: str, path: str, violations: list[dict]) -> str:
         if len(violation["nodes"]) > 5:
             lines.append(f"    … and {len(violation['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+def _gone(old: WebElement) -> Callable:
+    """Like expected_conditions.staleness_of, but ChromeDriver sometimes reports a node of
+    the page just left as "does not belong to the document" instead of as stale."""
+
+    def check(driver) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check

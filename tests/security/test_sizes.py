@@ -1,6 +1,7 @@
 """Size and shape: oversized, malformed and hostile files and answers get a clear error in
 bounded time and memory, and leave nothing half-written."""
 
+import re
 import shutil
 import time
 import tracemalloc
@@ -164,7 +165,9 @@ def load_error(path: Path) -> str:
 
 def test_deeply_nested_yaml_is_refused(course_dir):
     (course_dir / "concepts.yaml").write_text("[" * 100_000 + "]" * 100_000)
-    assert "concepts.yaml: YAML is nested more than 50 levels deep" in load_error(course_dir)
+    # The line is there when LibYAML's own depth limit is what stopped the parse.
+    expected = r"concepts\.yaml(:\d+)?: YAML is nested more than 50 levels deep"
+    assert re.search(expected, load_error(course_dir))
 
 
 def test_yaml_aliases_cannot_multiply_a_small_file(course_dir):

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 
+from courses import content_version
 from courses.markdown import internal_links
 from courses.models import (
     Citation,
@@ -432,7 +433,10 @@ def seeds_load(*, path: Path, prune: bool = False, dry_run: bool = False) -> Rep
     report = Report()
     try:
         with transaction.atomic():
-            _write(files, report, prune)
+            with content_version.paused():
+                course = _write(files, report, prune)
+            if report.changed:
+                content_version.content_changed(course.pk)  # once, for all the rows
             if dry_run:
                 raise _DryRun
     except _DryRun:

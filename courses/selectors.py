@@ -88,6 +88,24 @@ def lesson_for_viewer(course: Course, slug: str, preview: bool, user=None) -> Le
     return lesson
 
 
+def lesson_state(course: Course, slug: str, preview: bool, user) -> Lesson:
+    """The lesson's id and slug, and `done` for a logged-in `user`, in one narrow query.
+
+    What a cached lesson page (courses.pageshell) still needs per request: 404 for a lesson
+    this viewer may not see, the row to remember as last opened, the viewer's mark.
+    """
+    lessons = visible_lessons(course, preview).filter(slug=slug).only("pk", "slug", "module_id")
+    if user.is_authenticated:
+        completed = LessonProgress.objects.filter(
+            lesson=OuterRef("pk"), user=user, completed_at__isnull=False
+        )
+        lessons = lessons.annotate(done=Exists(completed))
+    lesson = lessons.first()
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return lesson
+
+
 @dataclass(frozen=True)
 class Neighbours:
     previous: dict | None

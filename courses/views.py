@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from courses import progress, selectors
+from courses import pageshell, progress, selectors
 from courses.forms import SignupForm
 from courses.models import Certificate, Enrollment, Lesson
 
@@ -37,16 +37,26 @@ def detail(request, course):
 
 
 def lesson(request, course, lesson):
+    """The lesson from its cached shell (courses.pageshell); the viewer's progress per request."""
     course = selectors.course_for_viewer(course, request.user)
     preview = selectors.can_preview(request.user, course)
-    lesson = selectors.lesson_for_viewer(course, lesson, preview, user=request.user)
+    state = selectors.lesson_state(course, lesson, preview, request.user)
     enrollment = _enrollment(request.user, course)
     if enrollment:
-        progress.lesson_seen(lesson=lesson, enrollment=enrollment)
-    return render(request, "courses/lesson_detail.html", {
-        "course": course, "lesson": lesson, "enrollment": enrollment,
-        "neighbours": selectors.lesson_neighbours(course, lesson, preview),
-    })  # fmt: skip
+        progress.lesson_seen(lesson=state, enrollment=enrollment)
+
+    def shared() -> dict:
+        full = selectors.lesson_for_viewer(course, lesson, preview)
+        return {
+            "course": course, "lesson": full,
+            "neighbours": selectors.lesson_neighbours(course, full, preview),
+        }  # fmt: skip
+
+    return pageshell.render_page(
+        request, "courses/lesson_detail.html",
+        key=("lesson", course.pk, course.updated_at.timestamp(), state.pk, preview),
+        shared=shared, own={"course": course, "lesson": state, "enrollment": enrollment},
+    )  # fmt: skip
 
 
 def sources(request, course):

@@ -189,8 +189,19 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every page shell (courses/pageshell.py) beside the per-learner counts; the
+    # default of 300 entries would evict shells while learners browse.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Shared parts of pages rendered once and cached (courses/pageshell.py); false renders
+# every page whole, as a check that both ways give the same page.
+PAGE_SHELLS = env_bool("PAGE_SHELLS", True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -37,7 +37,10 @@ def shown(**env: str) -> dict:
 
 def test_without_redis_a_memory_cache_per_process_and_sessions_in_the_database():
     assert shown(**DEVELOPMENT) == {
-        "cache": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "cache": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
         "sessions": "django.contrib.sessions.backends.db",
         "log_format": "plain",
     }

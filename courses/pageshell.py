@@ -4,16 +4,17 @@ viewer's own parts ("holes") rendered fresh each time.
 Most of a lesson page is the same for every viewer: the lesson, its sources, its
 neighbours, the header. Rendering it costs several times what the whole request may cost
 (docs/benchmarks.md). A template marks what depends on the viewer or the request with
-``{% hole "name" %} … {% endhole %}`` (courses/templatetags/shell.py). `render_page`
+``{% hole "name" %} … {% endhole %}`` (courses/templatetags/shell.py). `shell_for`
 renders the template once with no request at all, so nothing of a viewer can reach the
 cached text: no user, no session, no messages, no CSRF token (a ``{% csrf_token %}``
 outside a hole is an error, not a stale token served to everyone). It caches the text
-between the holes and, on each request, renders only the holes with the request's context.
+between the holes and, on each request, `respond` renders only the holes with the request's context.
 A page renders the same either way; tests compare the two byte for byte.
 """
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
@@ -50,32 +51,51 @@ def _marker_pattern() -> re.Pattern:
     return re.compile(f"\x1e{_marker_sign()}:\\d+\x1e")
 
 
-def render_page(
-    request,
-    template_name: str,
-    *,
-    key: tuple,
-    shared: Callable[[], dict],
-    own: dict,
-    status: int = 200,
-) -> HttpResponse:
-    """The page from its cached shell and freshly rendered holes.
+@dataclass
+class Shell:
+    """A page's shared part; `data` is what the view keeps of it (ids it needs per request)."""
+
+    template_name: str
+    data: dict
+    parts: list[str] = field(default_factory=list)
+    holes: list[tuple[str, str]] = field(default_factory=list)
+    context: dict | None = None  # the whole shared context, when shells are turned off
+
+
+def shell_for(template_name: str, *, key: tuple, shared: Callable[[], tuple[dict, dict]]) -> Shell:
+    """The page's shell from the cache, or rendered and cached.
 
     `key` names everything the shared part depends on (the content's version included);
-    language and time zone are added here. `shared()` builds the shared context, only when
-    the shell is not cached; `own` is the context of the holes: the viewer's state.
+    language and time zone are added here. `shared()` returns the shared context and the
+    view's data, and runs only when the shell is not cached (it may raise Http404).
     """
     if not settings.PAGE_SHELLS:
-        context = {**shared(), **own}
-        return HttpResponse(render_to_string(template_name, context, request), status=status)
+        context, data = shared()
+        return Shell(template_name, data, context=context)
     cache_key = "shell:" + ":".join(
         map(str, (template_name, get_language(), get_current_timezone_name(), *key))
     )
     shell = django_cache.get(cache_key)
     if shell is None:
-        shell = render_shell(template_name, shared())
+        context, data = shared()
+        shell = Shell(template_name, data, *render_shell(template_name, context))
         django_cache.set(cache_key, shell, SHELL_SECONDS)
-    return HttpResponse(fill(request, template_name, shell, own), status=status)
+    return shell
+
+
+def respond(request, shell: Shell, own: dict, status: int = 200) -> HttpResponse:
+    """The page: the shell's parts with each hole rendered in the request's context.
+
+    `own` is the context of the holes: the viewer's state.
+    """
+    if shell.context is not None:
+        clash = [name for name in own if shell.context.get(name, own[name]) is not own[name]]
+        if clash:
+            raise ImproperlyConfigured(f"{shell.template_name}: {clash} both shared and own.")
+        text = render_to_string(shell.template_name, {**shell.context, **own}, request)
+    else:
+        text = fill(request, shell, own)
+    return HttpResponse(text, status=status)
 
 
 def render_shell(template_name: str, context: dict) -> tuple[list[str], list[tuple[str, str]]]:
@@ -93,14 +113,12 @@ def render_shell(template_name: str, context: dict) -> tuple[list[str], list[tup
     return parts, holes
 
 
-def fill(request, template_name: str, shell, own: dict) -> str:
-    """The shell's parts with each hole rendered in the request's context."""
-    parts, holes = shell
-    template = get_template(template_name).template
+def fill(request, shell: Shell, own: dict) -> str:
+    template = get_template(shell.template_name).template
     context = make_context(own, request)
-    out = [parts[0]]
+    out = [shell.parts[0]]
     with context.bind_template(template):
-        for hole, text in zip(holes, parts[1:], strict=True):
+        for hole, text in zip(shell.holes, shell.parts[1:], strict=True):
             out.append(_hole(hole).nodelist.render(context))
             out.append(text)
     return "".join(out)

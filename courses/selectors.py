@@ -27,7 +27,8 @@ def taught_course_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_taught_course_ids", None)
     if cached is None:
-        cached = frozenset(user.courses_taught.values_list("pk", flat=True))
+        rows = Course.instructors.through.objects.filter(user_id=user.pk)
+        cached = frozenset(rows.values_list("course_id", flat=True))
         user._taught_course_ids = cached
     return cached
 
@@ -42,7 +43,7 @@ def can_preview(user, course: Course) -> bool:
 
 def course_for_viewer(slug: str, user) -> Course:
     """The course, or 404 when it does not exist or is unpublished for this viewer."""
-    course = Course.objects.filter(slug=slug).first()
+    course = next(iter(Course.objects.filter(slug=slug)[:1]), None)  # unique: no ORDER BY
     if course is None or (not course.is_published and not can_preview(user, course)):
         raise Http404("No such course.")
     return course
@@ -88,22 +89,14 @@ def lesson_for_viewer(course: Course, slug: str, preview: bool, user=None) -> Le
     return lesson
 
 
-def lesson_state(course: Course, slug: str, preview: bool, user) -> Lesson:
-    """The lesson's id and slug, and `done` for a logged-in `user`, in one narrow query.
-
-    What a cached lesson page (courses.pageshell) still needs per request: 404 for a lesson
-    this viewer may not see, the row to remember as last opened, the viewer's mark.
-    """
-    lessons = visible_lessons(course, preview).filter(slug=slug).only("pk", "slug", "module_id")
-    if user.is_authenticated:
-        completed = LessonProgress.objects.filter(
-            lesson=OuterRef("pk"), user=user, completed_at__isnull=False
-        )
-        lessons = lessons.annotate(done=Exists(completed))
-    lesson = lessons.first()
-    if lesson is None:
-        raise Http404("No such lesson.")
-    return lesson
+def lesson_done(lesson_id: int, user) -> bool:
+    """Whether a logged-in user marked the lesson complete."""
+    return (
+        user.is_authenticated
+        and LessonProgress.objects.filter(
+            lesson_id=lesson_id, user_id=user.pk, completed_at__isnull=False
+        ).exists()
+    )
 
 
 @dataclass(frozen=True)

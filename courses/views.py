@@ -40,23 +40,27 @@ def lesson(request, course, lesson):
     """The lesson from its cached shell (courses.pageshell); the viewer's progress per request."""
     course = selectors.course_for_viewer(course, request.user)
     preview = selectors.can_preview(request.user, course)
-    state = selectors.lesson_state(course, lesson, preview, request.user)
-    enrollment = _enrollment(request.user, course)
+
+    def shared() -> tuple[dict, dict]:
+        full = selectors.lesson_for_viewer(course, lesson, preview)
+        neighbours = selectors.lesson_neighbours(course, full, preview)
+        return {"course": course, "lesson": full, "neighbours": neighbours}, {"id": full.pk}
+
+    shell = pageshell.shell_for(
+        "courses/lesson_detail.html",
+        key=("lesson", course.pk, course.updated_at.timestamp(), lesson, preview),
+        shared=shared,
+    )
+    state = Lesson(pk=shell.data["id"], slug=lesson)
+    enrollment = request.user.is_authenticated and next(iter(
+        Enrollment.objects.filter(user=request.user, course=course).only("last_lesson_id")[:1]
+    ), None)  # fmt: skip
     if enrollment:
         progress.lesson_seen(lesson=state, enrollment=enrollment)
-
-    def shared() -> dict:
-        full = selectors.lesson_for_viewer(course, lesson, preview)
-        return {
-            "course": course, "lesson": full,
-            "neighbours": selectors.lesson_neighbours(course, full, preview),
-        }  # fmt: skip
-
-    return pageshell.render_page(
-        request, "courses/lesson_detail.html",
-        key=("lesson", course.pk, course.updated_at.timestamp(), state.pk, preview),
-        shared=shared, own={"course": course, "lesson": state, "enrollment": enrollment},
-    )  # fmt: skip
+    return pageshell.respond(request, shell, {
+        "course": course, "enrollment": enrollment, "lesson_slug": lesson,
+        "lesson_done": selectors.lesson_done(state.pk, request.user),
+    })  # fmt: skip
 
 
 def sources(request, course):

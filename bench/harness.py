@@ -1,6 +1,7 @@
 """The run itself, once Django is set up on the emptied benchmark database."""
 
 import argparse
+import os
 import time
 from io import StringIO
 from pathlib import Path
@@ -51,7 +52,12 @@ def harness_run(args: argparse.Namespace, env: dict, *, started: float, workdir:
 def _serve_and_measure(args, env: dict, fixtures, workdir: Path) -> dict:
     """gunicorn up, every endpoint measured, gunicorn down."""
     results = {
-        "server": f"{args.workers} {args.worker_class} workers × {args.worker_threads} thread(s)",
+        "server": f"{args.workers} {args.worker_class} workers × {args.worker_threads} thread(s), "
+        + (
+            "Redis cache and cached_db sessions"
+            if os.environ.get("REDIS_URL")
+            else "a memory cache per worker and database sessions (no REDIS_URL)"
+        ),
         "load": f"{args.connections} connections, {args.threads} threads, {args.duration} s per "
         f"endpoint after {args.warmup} s of warm-up",
     }

@@ -501,7 +501,7 @@ def outcome(is_new: bool, changed: bool) -> str:
     return "created" if is_new else "updated" if changed else "unchanged"
 
 
-def count_relinked(report: Report, kind: str, n: int) -> None:
+def _count_relinked(report: Report, kind: str, n: int) -> None:
     """Objects whose own fields were unchanged but whose links or rows were rewritten."""
     if n:
         report.add(kind, "updated", n)
@@ -522,7 +522,7 @@ def _create_or_save(model, items: list[tuple], report: Report, kind: str) -> Non
     model.objects.bulk_create(new)
 
 
-def sync_links(descriptor, scope: dict, wanted: dict[int, list[int]]) -> set[int]:
+def _sync_links(descriptor, scope: dict, wanted: dict[int, list[int]]) -> set[int]:
     """Make many-to-many links equal `wanted` (owner pk -> target pks); the owners rewritten.
 
     One query reads every link in `scope` (the course's); only owners whose links differ
@@ -607,8 +607,8 @@ def _write_timeline(course, files, sources, concepts, report) -> None:
         }, {"source": sources[item["source"]]}):  # fmt: skip
             changed.add(event.pk)
         links[event.pk] = [concepts[s].pk for s in item.get("concepts") or []]
-    relinked = sync_links(TimelineEvent.concepts, {"timelineevent__course": course}, links)
-    count_relinked(report, "timeline events", len(relinked - changed))
+    relinked = _sync_links(TimelineEvent.concepts, {"timelineevent__course": course}, links)
+    _count_relinked(report, "timeline events", len(relinked - changed))
     stale = [e.pk for key, e in existing.items() if key not in seen]
     if stale:
         TimelineEvent.objects.filter(pk__in=stale).delete()
@@ -636,9 +636,9 @@ def _write_modules(course, files, sources, concepts, report) -> None:
                 (sources[c["source"]].pk, str(c.get("locator") or ""), c.get("quote") or "")
                 for c in data.get("citations") or []
             ]
-    relinked = sync_links(Lesson.concepts, {"lesson__module__course": course}, links)
+    relinked = _sync_links(Lesson.concepts, {"lesson__module__course": course}, links)
     relinked |= _sync_citations(course, citations)
-    count_relinked(report, "lessons", len(relinked - changed))
+    _count_relinked(report, "lessons", len(relinked - changed))
 
 
 def _write_lesson(module, lesson_file, lessons, report, changed: set) -> Lesson:

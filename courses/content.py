@@ -474,43 +474,94 @@ def _write(files: CourseFiles, report: Report, prune: bool) -> Course:
     return course
 
 
-def _save_if_changed(obj, report: Report, kind: str, values: dict) -> bool:
+def _save_if_changed(obj, report: Report, kind: str, values: dict, related=None) -> bool:
     """Set values and save only when something differs; count the outcome."""
     is_new = obj.pk is None
-    changed = is_new or any(getattr(obj, k) != v for k, v in values.items())
+    changed = assign(obj, values, related)
     if changed:
-        for k, v in values.items():
-            setattr(obj, k, v)
         obj.save()
-    report.add(kind, "created" if is_new else "updated" if changed else "unchanged")
+    report.add(kind, outcome(is_new, changed))
     return changed
 
 
-def _sync_m2m(manager, wanted: list, report: Report, kind: str, obj_changed: bool) -> None:
-    current = set(manager.values_list("pk", flat=True))
-    target = {o.pk for o in wanted}
-    if current != target:
-        manager.set(wanted)
-        if not obj_changed:
-            report.add(kind, "updated")
-            report.add(kind, "unchanged", -1)
+def assign(obj, values: dict, related: dict | None = None) -> bool:
+    """Set `values` and `related` objects on obj; whether any differed (always, if it is new).
+
+    Related objects are compared by id, so that comparing does not load them one by one.
+    """
+    related = related or {}
+    changed = (
+        obj.pk is None
+        or any(getattr(obj, name) != value for name, value in values.items())
+        or any(getattr(obj, f"{name}_id") != (r.pk if r else None) for name, r in related.items())
+    )
+    if changed:
+        for name, value in (values | related).items():
+            setattr(obj, name, value)
+    return changed
+
+
+def outcome(is_new: bool, changed: bool) -> str:
+    return "created" if is_new else "updated" if changed else "unchanged"
+
+
+def _count_relinked(report: Report, kind: str, n: int) -> None:
+    """Objects whose own fields were unchanged but whose links or rows were rewritten."""
+    if n:
+        report.add(kind, "updated", n)
+        report.add(kind, "unchanged", -n)
+
+
+def _create_or_save(model, items: list[tuple], report: Report, kind: str) -> None:
+    """(obj, values, related) for a model without a save() of its own: new ones in one query."""
+    new = []
+    for obj, values, related in items:
+        is_new = obj.pk is None
+        changed = assign(obj, values, related)
+        if is_new:
+            new.append(obj)
+        elif changed:
+            obj.save()
+        report.add(kind, outcome(is_new, changed))
+    model.objects.bulk_create(new)
+
+
+def _sync_links(descriptor, scope: dict, wanted: dict[int, list[int]]) -> set[int]:
+    """Make many-to-many links equal `wanted` (owner pk -> target pks); the owners rewritten.
+
+    One query reads every link in `scope` (the course's); only owners whose links differ
+    are rewritten, in two more, so a load costs the same for ten lessons or a thousand.
+    """
+    through, field = descriptor.through, descriptor.field
+    owner, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    current: dict[int, set[int]] = defaultdict(set)
+    for owner_id, target_id in through.objects.filter(**scope).values_list(owner, target):
+        current[owner_id].add(target_id)
+    stale = [pk for pk, targets in wanted.items() if set(targets) != current.get(pk, set())]
+    replaced = [pk for pk in stale if pk in current]
+    if replaced:
+        through.objects.filter(**{f"{owner}__in": replaced}).delete()
+    through.objects.bulk_create(
+        through(**{owner: pk, target: target_pk}) for pk in stale for target_pk in set(wanted[pk])
+    )
+    return set(stale)
 
 
 def _write_sources(course: Course, files: CourseFiles, report: Report) -> dict[str, Source]:
-    existing = {s.slug: s for s in course.sources.all()} if course.pk else {}
-    result = {}
+    existing = {s.slug: s for s in course.sources.all()}
+    items = []
     for item in files.sources:
         published = parse_partial_date(item["published"]) if item.get("published") else None
         source = existing.get(item["slug"]) or Source(course=course, slug=item["slug"])
-        _save_if_changed(source, report, "sources", {
+        items.append((source, {
             "title": item["title"], "authors": list(item.get("authors") or []),
             "publisher": item.get("publisher") or "", "kind": item["kind"],
             "published": published[0] if published else None,
             "published_precision": published[1] if published else "day",
             "summary": item.get("summary") or "", "url": item.get("url") or "",
-        })  # fmt: skip
-        result[source.slug] = source
-    return result
+        }, None))  # fmt: skip
+    _create_or_save(Source, items, report, "sources")
+    return {source.slug: source for source, _, _ in items}
 
 
 def _write_concepts(course, files, sources, report) -> dict[str, Concept]:
@@ -520,25 +571,24 @@ def _write_concepts(course, files, sources, report) -> dict[str, Concept]:
         concept = existing.get(item["slug"]) or Concept(course=course, slug=item["slug"])
         _save_if_changed(concept, report, "concepts", {
             "term": item["term"], "definition": item["definition"],
-            "source": sources.get(item.get("source")), "locator": str(item.get("locator") or ""),
-        })  # fmt: skip
+            "locator": str(item.get("locator") or ""),
+        }, {"source": sources.get(item.get("source"))})  # fmt: skip
         result[concept.slug] = concept
     wanted = {
-        (item["slug"], rel["target"], rel["kind"]): rel.get("note") or ""
+        (result[item["slug"]].pk, result[rel["target"]].pk, rel["kind"]): rel.get("note") or ""
         for item in files.concepts
         for rel in item.get("relations") or []
     }
     current = {
-        (r.source.slug, r.target.slug, r.kind): r
-        for r in ConceptRelation.objects.filter(source__course=course).select_related(
-            "source", "target"
-        )
+        (r.source_id, r.target_id, r.kind): r
+        for r in ConceptRelation.objects.filter(source__course=course)
     }
-    for key, note in wanted.items():
-        relation = current.get(key) or ConceptRelation(
-            source=result[key[0]], target=result[key[1]], kind=key[2]
-        )
-        _save_if_changed(relation, report, "concept relations", {"note": note})
+    items = [
+        (current.get(key) or ConceptRelation(source_id=key[0], target_id=key[1], kind=key[2]),
+         {"note": note}, None)
+        for key, note in wanted.items()
+    ]  # fmt: skip
+    _create_or_save(ConceptRelation, items, report, "concept relations")
     stale = [r.pk for key, r in current.items() if key not in wanted]
     if stale:
         ConceptRelation.objects.filter(pk__in=stale).delete()
@@ -548,24 +598,21 @@ def _write_concepts(course, files, sources, report) -> dict[str, Concept]:
 
 def _write_timeline(course, files, sources, concepts, report) -> None:
     existing = {(e.date, e.title): e for e in course.timeline.all()}
-    seen = set()
+    seen, changed, links = set(), set(), {}
     for item in files.timeline:
         date, precision = parse_partial_date(item["date"])
         event = existing.get((date, item["title"])) or TimelineEvent(
             course=course, date=date, title=item["title"]
         )
         seen.add((date, item["title"]))
-        changed = _save_if_changed(event, report, "timeline events", {
+        if _save_if_changed(event, report, "timeline events", {
             "precision": precision, "description": item["description"],
-            "source": sources[item["source"]], "locator": str(item.get("locator") or ""),
-        })  # fmt: skip
-        _sync_m2m(
-            event.concepts,
-            [concepts[s] for s in item.get("concepts") or []],
-            report,
-            "timeline events",
-            changed,
-        )
+            "locator": str(item.get("locator") or ""),
+        }, {"source": sources[item["source"]]}):  # fmt: skip
+            changed.add(event.pk)
+        links[event.pk] = [concepts[s].pk for s in item.get("concepts") or []]
+    relinked = _sync_links(TimelineEvent.concepts, {"timelineevent__course": course}, links)
+    _count_relinked(report, "timeline events", len(relinked - changed))
     stale = [e.pk for key, e in existing.items() if key not in seen]
     if stale:
         TimelineEvent.objects.filter(pk__in=stale).delete()
@@ -573,50 +620,61 @@ def _write_timeline(course, files, sources, concepts, report) -> None:
 
 
 def _write_modules(course, files, sources, concepts, report) -> None:
-    modules = {m.slug: m for m in course.modules.all()}
+    existing = {m.slug: m for m in course.modules.all()}
+    items = [
+        (existing.get(m.data["slug"]) or Module(course=course, slug=m.data["slug"]), {
+            "title": m.data["title"], "summary": m.data.get("summary") or "",
+            "position": m.position,
+        }, None)
+        for m in files.modules
+    ]  # fmt: skip
+    _create_or_save(Module, items, report, "modules")
     lessons = {lesson.slug: lesson for lesson in Lesson.objects.in_course(course)}
-    for module_file in files.modules:
-        data = module_file.data
-        module = modules.get(data["slug"]) or Module(course=course, slug=data["slug"])
-        _save_if_changed(module, report, "modules", {
-            "title": data["title"], "summary": data.get("summary") or "",
-            "position": module_file.position,
-        })  # fmt: skip
+    changed, links, citations = set(), {}, {}
+    for (module, _, _), module_file in zip(items, files.modules, strict=True):
         for lesson_file in module_file.lessons:
-            _write_lesson(module, lesson_file, lessons, sources, concepts, report)
+            lesson = _write_lesson(module, lesson_file, lessons, report, changed)
+            data = lesson_file.data
+            links[lesson.pk] = [concepts[s].pk for s in data.get("concepts") or []]
+            citations[lesson.pk] = [
+                (sources[c["source"]].pk, str(c.get("locator") or ""), c.get("quote") or "")
+                for c in data.get("citations") or []
+            ]
+    relinked = _sync_links(Lesson.concepts, {"lesson__module__course": course}, links)
+    relinked |= _sync_citations(course, citations)
+    _count_relinked(report, "lessons", len(relinked - changed))
 
 
-def _write_lesson(module, lesson_file, lessons, sources, concepts, report) -> None:
+def _write_lesson(module, lesson_file, lessons, report, changed: set) -> Lesson:
     data = lesson_file.data
     lesson = lessons.get(data["slug"]) or Lesson(slug=data["slug"])
     words = len(lesson_file.body.split())
-    changed = _save_if_changed(lesson, report, "lessons", {
-        "module": module, "title": data["title"], "kind": data["kind"],
+    if _save_if_changed(lesson, report, "lessons", {
+        "title": data["title"], "kind": data["kind"],
         "objectives": list(data.get("objectives") or []), "body": lesson_file.body,
         "minutes": data.get("minutes") or max(1, round(words / WORDS_PER_MINUTE)),
         "position": lesson_file.position, "is_published": data.get("is_published", True),
-    })  # fmt: skip
-    _sync_m2m(
-        lesson.concepts,
-        [concepts[s] for s in data.get("concepts") or []],
-        report,
-        "lessons",
-        changed,
+    }, {"module": module}):  # fmt: skip
+        changed.add(lesson.pk)
+    return lesson
+
+
+def _sync_citations(course: Course, wanted: dict[int, list[tuple]]) -> set[int]:
+    """Rewrite the citations of the lessons whose list (in order) differs; those lessons."""
+    current = defaultdict(list)
+    rows = Citation.objects.filter(lesson__module__course=course)
+    for lesson_id, *row in rows.values_list("lesson_id", "source_id", "locator", "quote"):
+        current[lesson_id].append(tuple(row))
+    stale = [pk for pk, citations in wanted.items() if citations != current.get(pk, [])]
+    replaced = [pk for pk in stale if pk in current]
+    if replaced:
+        Citation.objects.filter(lesson_id__in=replaced).delete()
+    Citation.objects.bulk_create(
+        Citation(lesson_id=pk, source_id=s, locator=loc, quote=q, position=i)
+        for pk in stale
+        for i, (s, loc, q) in enumerate(wanted[pk])
     )
-    wanted = [
-        (sources[c["source"]].pk, str(c.get("locator") or ""), c.get("quote") or "")
-        for c in data.get("citations") or []
-    ]
-    current = list(lesson.citations.values_list("source_id", "locator", "quote"))
-    if current != wanted:
-        lesson.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(lesson=lesson, source_id=s, locator=loc, quote=q, position=i)
-            for i, (s, loc, q) in enumerate(wanted)
-        )
-        if not changed:
-            report.add("lessons", "updated")
-            report.add("lessons", "unchanged", -1)
+    return set(stale)
 
 
 def _not_in_files(course: Course, files: CourseFiles) -> list[str]:

@@ -1,10 +1,11 @@
 """Reading content files so that every problem names its file, line and field.
 
 YAML mappings are loaded as `Located` dicts that remember the line of each key, so a
-missing or wrong field can be reported where it is. Aliases are refused (they are never
-needed in content and are how a small YAML file expands into a huge one), and so are files
-over `MAX_FILE_BYTES`. Parsing uses LibYAML's C parser when PyYAML was built with it
-(the wheels are), which is several times faster than the pure-Python one.
+missing or wrong field can be reported where it is. Anchors and aliases are refused (they
+are never needed in content and are how a small YAML file expands into a huge one), and so
+are files over `MAX_FILE_BYTES` and nesting deeper than `MAX_NESTING`. Parsing uses
+LibYAML's C parser when PyYAML was built with it (the wheels are), which is several times
+faster than the pure-Python one.
 """
 
 import datetime
@@ -33,52 +34,110 @@ class Located(dict):
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_NO_KEY = object()
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-class _LocatingLoader(_BaseLoader):
-    def construct_object(self, node, deep=False):
-        # An alias makes the parser hand over the anchored node a second time; refusing it
-        # here stops a "billion laughs" file before anything is expanded.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.MarkedYAMLError(
-                problem="anchors and aliases (&name, *name) are not allowed in content files; "
-                "this is the anchored value",
-                problem_mark=node.start_mark,
-            )
-        return super().construct_object(node, deep=deep)
+class _TooDeep(Exception):
+    pass
 
 
-def _nested_too_deeply(text: str) -> bool:
-    """Whether the YAML nests deeper than MAX_NESTING, read as a stream of events.
+def _load(text: str) -> Any:
+    """The one YAML document in `text`, built from the parser's events in a single pass.
 
-    LibYAML's composer recurses in C, so a file of 50,000 "[" crashes the process instead
-    of raising RecursionError (and scanning deep flow nesting is quadratic); its event
-    parser does not recurse, and this stops reading at the first level too deep.
+    Mappings become `Located`, sequences lists, scalars what the safe loader makes of them.
+    Building from events (LibYAML scans and parses in C) needs no node tree and no second
+    pass, and never recurses: LibYAML's own composer recurses in C, where 50,000 "[" crash
+    the process. Nesting stops at MAX_NESTING, or at LibYAML's scanner limit when that
+    comes first. Anchors are refused where they are defined, before any alias can repeat
+    them ("billion laughs").
     """
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                return True
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return False
+    loader = _BaseLoader(text)
+    try:
+        return _document(loader)
+    except yaml.MarkedYAMLError as exc:
+        if exc.problem == _LIBYAML_TOO_DEEP:
+            raise _TooDeep from None
+        raise
+    finally:
+        loader.dispose()
 
 
-def _construct_located(loader: _LocatingLoader, node: yaml.MappingNode):
-    data = Located()
-    data.line = node.start_mark.line + 1
-    data.key_lines = {
-        key.value: key.start_mark.line + 1
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-    yield data
-    data.update(loader.construct_mapping(node, deep=True))
+def _document(loader) -> Any:
+    loader.get_event()  # StreamStart
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # DocumentStart
+    value = _build(loader)
+    loader.get_event()  # DocumentEnd
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise yaml.MarkedYAMLError(
+            problem="a content file holds one YAML document",
+            problem_mark=loader.get_event().start_mark,
+        )
+    return value
 
 
-_LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_located)
+def _build(loader) -> Any:
+    stack: list[list] = []  # [container, key awaiting its value (or _NO_KEY)]
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&name, *name) are not allowed in content files",
+                problem_mark=event.start_mark,
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            value = _scalar(loader, event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_NESTING:
+                raise _TooDeep
+            if event.tag not in _COLLECTION_TAGS:
+                raise yaml.MarkedYAMLError(
+                    problem=f"the tag {event.tag} is not allowed in content files",
+                    problem_mark=event.start_mark,
+                )
+            if isinstance(event, yaml.MappingStartEvent):
+                container = Located()
+                container.line, container.key_lines = event.start_mark.line + 1, {}
+            else:
+                container = []
+            stack.append([container, _NO_KEY])
+            continue
+        else:  # the end of a mapping or sequence
+            value = stack.pop()[0]
+        if not stack:
+            return value
+        parent = stack[-1]
+        if isinstance(parent[0], list):
+            parent[0].append(value)
+        elif parent[1] is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be a plain value", problem_mark=event.start_mark
+                )
+            parent[1] = value
+            if isinstance(event, yaml.ScalarEvent):
+                parent[0].key_lines[event.value] = event.start_mark.line + 1
+        else:
+            parent[0][parent[1]] = value
+            parent[1] = _NO_KEY
+
+
+def _scalar(loader, event: yaml.ScalarEvent) -> Any:
+    """What the safe loader makes of a scalar: str, int, float, bool, None or a date."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:  # quoted or a block: always a string
+            return event.value
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _STR_TAG:
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    constructor = loader.yaml_constructors.get(tag) or loader.yaml_constructors[None]
+    return constructor(loader, node)
 
 
 @dataclass(frozen=True)
@@ -134,10 +193,9 @@ class FileReader:
         # Blank lines in front keep every mark's line number true to the whole file.
         text = "\n" * line_offset + text
         try:
-            if _nested_too_deeply(text):
-                self.error(path, None, "", f"YAML is nested more than {MAX_NESTING} levels deep")
-                return None
-            return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader
+            return _load(text)
+        except _TooDeep:
+            self.error(path, None, "", f"YAML is nested more than {MAX_NESTING} levels deep")
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
@@ -149,8 +207,6 @@ class FileReader:
                 self.error(path, line, "", f"YAML syntax: {exc.problem or exc.context}")
         except yaml.YAMLError as exc:
             self.error(path, None, "", f"YAML syntax: {exc}")
-        except RecursionError:
-            self.error(path, None, "", "YAML is nested too deeply")
         return None
 
     def load_yaml(self, path: Path) -> Any:

@@ -49,7 +49,6 @@ from quizzes.models import (
 from quizzes.questions import question_spec, question_version, question_write_spec, with_related
 from quizzes.questionspec import validate_question
 from quizzes.review import validate_review
-from quizzes.services import question_regrade, response_grade
 
 PLACEHOLDERS = {"slug": "placeholder", "prompt": "x", "source": "x", "explanation": "x"}
 SLUG_MAX = 80
@@ -339,6 +338,8 @@ class QuestionAdmin(CourseScopedMixin, admin.ModelAdmin):
 
     @admin.action(description="Regrade past attempts with the current answer key")
     def regrade(self, request, queryset):
+        from quizzes.services import question_regrade  # with LTI grade passback: slow to import
+
         for question in queryset:
             result = question_regrade(question=question, by=request.user)
             level = messages.WARNING if result.skipped else messages.SUCCESS
@@ -513,6 +514,8 @@ class ResponseAdmin(CourseScopedMixin, admin.ModelAdmin):
         return obj.version.data.get("guidance") or "—"
 
     def save_model(self, request, obj, form, change):
+        from quizzes.services import response_grade  # with LTI grade passback: slow to import
+
         response_grade(
             response=obj, score=form.cleaned_data["score"], comment=obj.comment, grader=request.user
         )

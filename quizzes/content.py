@@ -6,18 +6,24 @@ quiz files (or in `quizzes/bank.yaml`, a plain list) and reused elsewhere with `
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Count
 
-from courses.content import CourseFiles, Report
-from courses.models import Course, Lesson, Module
+from courses.content import CourseFiles, Report, assign, outcome
+from courses.models import Course, Lesson
 from courses.seedfiles import FileReader, Located, dump_yaml
 from quizzes.models import FeedbackBand, Question, QuestionVersion, Quiz, QuizDraw, QuizQuestion
-from quizzes.questions import latest_versions, question_spec, question_write_spec, with_related
+from quizzes.questions import (
+    latest_versions,
+    question_spec,
+    question_write_spec,
+    questions_create,
+    with_related,
+)
 from quizzes.questionspec import normalise_question, validate_question
 
 BANK_FILE = "bank.yaml"
@@ -168,8 +174,7 @@ class QuizContent:
     def write(self, course: Course, files: CourseFiles, report: Report, prune: bool) -> None:
         content: QuizFiles = files.parts[self.name]
         questions = _write_questions(course, content, report)
-        for quiz_file in content.quizzes:
-            _write_quiz(course, quiz_file, questions, report)
+        _write_quizzes(course, content.quizzes, questions, report)
         if prune:
             _prune(course, content, report)
         else:
@@ -284,14 +289,23 @@ def _write_questions(course: Course, content: QuizFiles, report: Report) -> dict
     versions = latest_versions([q.pk for q in existing.values()])
     sources = {s.slug: s for s in course.sources.all()}
     concepts = {c.slug: c for c in course.concepts.all()}
-    result = {}
+    created = questions_create(
+        course=course,
+        specs=[spec for slug, spec in content.questions.items() if slug not in existing],
+        sources=sources,
+        concepts=concepts,
+    )
+    result = {question.slug: question for question in created}
+    report.add("questions", "created", len(created))
     for slug, spec in content.questions.items():
         question = existing.get(slug)
-        if question is None or question_spec(question) != spec:
+        if question is None:
+            question = result[slug]
+        elif question_spec(question) != spec:
             question = question_write_spec(
                 course=course, spec=spec, sources=sources, concepts=concepts, question=question
             )
-            report.add("questions", "updated" if slug in existing else "created")
+            report.add("questions", "updated")
         else:
             report.add("questions", "unchanged")
         # The rows were written from `spec` (or already read back equal to it), so the
@@ -305,56 +319,69 @@ def _write_questions(course: Course, content: QuizFiles, report: Report) -> dict
     return result
 
 
-def _write_quiz(course: Course, quiz_file: QuizFile, questions: dict, report: Report) -> None:
+# The child rows of a quiz, and the fields that make one row.
+CHILD_FIELDS = {
+    QuizQuestion: ("position", "question_id"),
+    QuizDraw: ("category", "count"),
+    FeedbackBand: ("min_percent", "text"),
+}
+
+
+def _child_rows(quiz_file: QuizFile, questions: dict[str, Question]) -> dict[type, list[tuple]]:
     data = quiz_file.data
-    values = {key: data.get(key, default) for key, default in QUIZ_DEFAULTS.items()}
-    values["pass_mark"] = Decimal(str(values["pass_mark"]))
-    values["lesson"] = Lesson.objects.in_course(course).filter(slug=data.get("lesson")).first()
-    values["module"] = Module.objects.filter(course=course, slug=data.get("module")).first()
-    values["title"] = data["title"]
-    quiz = course.quizzes.filter(slug=data["slug"]).first() or Quiz(
-        course=course, slug=data["slug"]
-    )
-    is_new = quiz.pk is None
-    changed = is_new or any(getattr(quiz, k) != v for k, v in values.items())
-    if changed:
-        for key, value in values.items():
-            setattr(quiz, key, value)
-        quiz.save()
-    changed |= _sync_rows(
-        quiz.slots,
-        [(i, questions[s].pk) for i, s in enumerate(quiz_file.question_slugs)],
-        ("position", "question_id"),
-        QuizQuestion,
-        quiz,
-    )
-    changed |= _sync_rows(
-        quiz.draws,
-        [(d["category"], d["count"]) for d in data.get("draw") or []],
-        ("category", "count"),
-        QuizDraw,
-        quiz,
-    )
-    changed |= _sync_rows(
-        quiz.feedback_bands,
-        [(Decimal(str(b["min"])), b["text"]) for b in data.get("feedback_bands") or []],
-        ("min_percent", "text"),
-        FeedbackBand,
-        quiz,
-    )
-    report.add("quizzes", "created" if is_new else "updated" if changed else "unchanged")
+    return {
+        QuizQuestion: [(i, questions[s].pk) for i, s in enumerate(quiz_file.question_slugs)],
+        QuizDraw: [(d["category"], d["count"]) for d in data.get("draw") or []],
+        FeedbackBand: [
+            (Decimal(str(b["min"])), b["text"]) for b in data.get("feedback_bands") or []
+        ],
+    }
 
 
-def _sync_rows(manager, wanted: list[tuple], names: tuple, model, quiz) -> bool:
-    """Replace a quiz's child rows when they differ from `wanted`; True if replaced."""
-    current = sorted(manager.values_list(*names))
-    if current == sorted(wanted):
-        return False
-    manager.all().delete()
+def _write_quizzes(course: Course, quiz_files: list[QuizFile], questions, report) -> None:
+    """Every quiz in the same few queries: all quizzes and child rows are read at once, and
+    only what differs is written."""
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.in_course(course)}
+    modules = {module.slug: module for module in course.modules.all()}
+    existing = {quiz.slug: quiz for quiz in course.quizzes.all()}
+    outcomes, wanted = [], {}
+    for quiz_file in quiz_files:
+        data = quiz_file.data
+        values = {key: data.get(key, default) for key, default in QUIZ_DEFAULTS.items()}
+        values["pass_mark"] = Decimal(str(values["pass_mark"]))
+        values["title"] = data["title"]
+        quiz = existing.get(data["slug"]) or Quiz(course=course, slug=data["slug"])
+        is_new = quiz.pk is None
+        changed = assign(quiz, values, {
+            "lesson": lessons.get(data.get("lesson")), "module": modules.get(data.get("module")),
+        })  # fmt: skip
+        if changed:
+            quiz.save()
+        outcomes.append((quiz, is_new, changed))
+        wanted[quiz.pk] = _child_rows(quiz_file, questions)
+    rewritten = set()
+    for model, names in CHILD_FIELDS.items():
+        rows = {pk: children[model] for pk, children in wanted.items()}
+        rewritten |= _sync_rows(model, names, {"quiz__course": course}, rows)
+    for quiz, is_new, changed in outcomes:
+        report.add("quizzes", outcome(is_new, changed or quiz.pk in rewritten))
+
+
+def _sync_rows(model, names: tuple, scope: dict, wanted: dict[int, list[tuple]]) -> set[int]:
+    """Replace the child rows of each quiz whose rows differ from `wanted`; those quizzes."""
+    current = defaultdict(list)
+    for quiz_id, *row in model.objects.filter(**scope).values_list("quiz_id", *names):
+        current[quiz_id].append(tuple(row))
+    stale = [pk for pk, rows in wanted.items() if sorted(rows) != sorted(current.get(pk, []))]
+    replaced = [pk for pk in stale if pk in current]
+    if replaced:
+        model.objects.filter(quiz_id__in=replaced).delete()
     model.objects.bulk_create(
-        model(quiz=quiz, **dict(zip(names, row, strict=True))) for row in wanted
+        model(quiz_id=pk, **dict(zip(names, row, strict=True)))
+        for pk in stale
+        for row in wanted[pk]
     )
-    return True
+    return set(stale)
 
 
 def _prune(course: Course, content: QuizFiles, report: Report) -> None:

@@ -88,8 +88,44 @@ def question_write_spec(
 ) -> Question:  # fmt: skip
     """Create or overwrite a question's rows from a valid canonical dict."""
     spec = normalise_question(spec)
-    question = question or Question(course=course, slug=spec["slug"])
+    question = _set_fields(question or Question(course=course), spec, sources)
     is_new = question.pk is None
+    question.save()
+    question.concepts.set([concepts[slug] for slug in spec.get("concepts") or []])
+    if not is_new:
+        for name in ("choices", "text_answers", "numeric_answers", "ordering_items", "match_pairs"):
+            getattr(question, name).all().delete()
+    rows = _kind_rows(question, spec)
+    if rows:
+        type(rows[0]).objects.bulk_create(rows)
+    return question
+
+
+def questions_create(
+    *, course: Course, specs: list[dict], sources: dict[str, Source],
+    concepts: dict[str, Concept],
+) -> list[Question]:  # fmt: skip
+    """Create many new questions from valid canonical dicts in a few queries (a course load)."""
+    specs = [normalise_question(spec) for spec in specs]
+    questions = Question.objects.bulk_create(
+        _set_fields(Question(course=course), spec, sources) for spec in specs
+    )
+    links = Question.concepts.through
+    links.objects.bulk_create(
+        links(question_id=question.pk, concept_id=concepts[slug].pk)
+        for question, spec in zip(questions, specs, strict=True)
+        for slug in spec.get("concepts") or []
+    )
+    rows_by_model: dict[type, list] = {}
+    for question, spec in zip(questions, specs, strict=True):
+        for row in _kind_rows(question, spec):
+            rows_by_model.setdefault(type(row), []).append(row)
+    for model, rows in rows_by_model.items():
+        model.objects.bulk_create(rows)
+    return questions
+
+
+def _set_fields(question: Question, spec: dict, sources: dict[str, Source]) -> Question:
     question.slug = spec["slug"]
     question.name = spec.get("name") or ""
     question.kind = spec["kind"]
@@ -104,48 +140,44 @@ def question_write_spec(
     question.feedback_false = spec.get("feedback_false") or ""
     question.min_words = spec.get("min_words")
     question.guidance = spec.get("guidance") or ""
-    question.save()
-    question.concepts.set([concepts[slug] for slug in spec.get("concepts") or []])
-    _write_kind_rows(question, spec, replace=not is_new)
     return question
 
 
-def _write_kind_rows(question: Question, spec: dict, *, replace: bool) -> None:
-    if replace:
-        for name in ("choices", "text_answers", "numeric_answers", "ordering_items", "match_pairs"):
-            getattr(question, name).all().delete()
+def _kind_rows(question: Question, spec: dict) -> list:
+    """The unsaved answer rows of the question's kind (choices, answers, items or pairs)."""
     kind = spec["kind"]
     if kind in ("single", "multiple"):
-        Choice.objects.bulk_create(
+        return [
             Choice(question=question, position=i, text=c["text"], credit=c["credit"],
                    feedback=c.get("feedback") or "")
             for i, c in enumerate(spec["choices"])
-        )  # fmt: skip
-    elif kind == "short_answer":
-        TextAnswer.objects.bulk_create(
+        ]  # fmt: skip
+    if kind == "short_answer":
+        return [
             TextAnswer(question=question, position=i, text=a["text"], credit=a["credit"],
                        feedback=a.get("feedback") or "")
             for i, a in enumerate(spec["answers"])
-        )  # fmt: skip
-    elif kind == "numeric":
-        NumericAnswer.objects.bulk_create(
+        ]  # fmt: skip
+    if kind == "numeric":
+        return [
             NumericAnswer(question=question, position=i, value=a["value"],
                           tolerance=a.get("tolerance") or 0, credit=a["credit"],
                           feedback=a.get("feedback") or "")
             for i, a in enumerate(spec["answers"])
-        )  # fmt: skip
-    elif kind == "ordering":
-        OrderingItem.objects.bulk_create(
+        ]  # fmt: skip
+    if kind == "ordering":
+        return [
             OrderingItem(question=question, position=i, text=text)
             for i, text in enumerate(spec["items"])
-        )
-    elif kind == "matching":
+        ]
+    if kind == "matching":
         rows = [(p["left"], p["right"]) for p in spec["pairs"]]
         rows += [("", right) for right in spec.get("distractors") or []]
-        MatchPair.objects.bulk_create(
+        return [
             MatchPair(question=question, position=i, left=left, right=right)
             for i, (left, right) in enumerate(rows)
-        )
+        ]
+    return []
 
 
 def question_version(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import (
     Citation,
@@ -300,3 +302,68 @@ def test_a_billion_laughs_yaml_is_refused_quickly(course_dir):
     (course_dir / "course.yaml").write_text("\n".join(lines) + "\n")
     message, errors = load_error(course_dir)
     assert "course.yaml:1: YAML syntax: anchors and aliases" in errors
+
+
+SEED_COURSE = Path(__file__).resolve().parents[2] / "seeds" / "indivisible-security"
+RELOAD_QUERY_BUDGET = 40  # bulk reads: a fixed set of queries, whatever the course's size
+FIRST_LOAD_FIXED_QUERIES = 60  # those reads, and one bulk insert per table
+
+
+@pytest.mark.django_db
+def test_a_reload_that_changes_nothing_costs_the_same_few_queries_for_any_course(
+    course_dir, django_assert_max_num_queries, django_assert_num_queries
+):
+    """The mini course has 2 quizzes and 3 lessons, the shipped one 26 and 21: same queries."""
+    load(course_dir)
+    load(SEED_COURSE)
+    with django_assert_max_num_queries(RELOAD_QUERY_BUDGET) as small:
+        assert "No changes" in load(course_dir)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert "No changes" in load(SEED_COURSE)
+
+
+@pytest.mark.django_db
+def test_a_first_load_writes_rows_in_bulk():
+    """One query per object whose save() renders Markdown; every other row goes in bulk."""
+    from quizzes.models import QuestionVersion, Quiz
+
+    with CaptureQueriesContext(connection) as first:
+        load(SEED_COURSE)
+    rendered = sum(
+        model.objects.count()
+        for model in (Course, Concept, TimelineEvent, Lesson, Quiz, QuestionVersion)
+    )
+    assert Citation.objects.exists() and ConceptRelation.objects.exists()
+    assert len(first.captured_queries) <= FIRST_LOAD_FIXED_QUERIES + rendered
+
+
+@pytest.mark.django_db
+class TestEditsWrittenInBulk:
+    def test_changed_citations_count_as_update(self, course_dir):
+        load(course_dir)
+        edit(course_dir / "modules/01-history/01-first.md", "locator: Section 2", "locator: 3")
+        assert "lessons: 1 updated, 2 unchanged" in load(course_dir)
+        citations = Citation.objects.filter(lesson__slug="first")
+        assert list(citations.values_list("locator", "quote", "position")) == [
+            ("3", "peace is indivisible", 0)
+        ]
+
+    def test_changed_event_concepts_count_as_update(self, course_dir):
+        load(course_dir)
+        edit(course_dir / "timeline.yaml", "concepts: [security]", "concepts: [peace, defence]")
+        assert "timeline events: 1 updated, 1 unchanged" in load(course_dir)
+        event = TimelineEvent.objects.get(title="A treaty is signed")
+        assert sorted(event.concepts.values_list("slug", flat=True)) == ["defence", "peace"]
+
+    def test_changed_slots_and_draws_count_as_quiz_update(self, course_dir):
+        from quizzes.models import Quiz
+
+        load(course_dir)
+        edit(course_dir / "quizzes/test-ideas.yaml", "  - ref: peace-first\n", "")
+        edit(course_dir / "quizzes/test-ideas.yaml", "shuffle_questions: true",
+             "shuffle_questions: true\ndraw:\n  - {category: history, count: 1}")  # fmt: skip
+        assert "quizzes: 1 updated, 1 unchanged" in load(course_dir)
+        quiz = Quiz.objects.get(slug="test-ideas")
+        assert [s.question.slug for s in quiz.slots.all()] == ["match-terms"]
+        assert list(quiz.draws.values_list("category", "count")) == [("history", 1)]
+        assert Quiz.objects.get(slug="check-first").slots.count() == 3

@@ -199,12 +199,7 @@ class FileReader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
-            if "nesting depth" in str(exc.problem):
-                # Newer LibYAML builds have their own limit (1000 levels), which the scanner
-                # can reach while looking ahead, before the event counter has seen level 51.
-                self.error(path, line, "", f"YAML is nested more than {MAX_NESTING} levels deep")
-            else:
-                self.error(path, line, "", f"YAML syntax: {exc.problem or exc.context}")
+            self.error(path, line, "", f"YAML syntax: {exc.problem or exc.context}")
         except yaml.YAMLError as exc:
             self.error(path, None, "", f"YAML syntax: {exc}")
         return None

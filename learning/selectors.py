@@ -82,29 +82,41 @@ class QuizRow:
     last: float | None
     passed: bool
     awaiting: int
+    marks_hidden: bool  # the quiz's review policy hides every final attempt's marks for now
 
 
-def quiz_history(user) -> list[QuizRow]:
-    """Per quiz: attempts, best and last score (final attempts), passed, awaiting grading."""
-    final = Attempt.objects.filter(
-        user=user, quiz=OuterRef("quiz"), state=Attempt.State.SUBMITTED, needs_grading=False
-    ).order_by("-submitted_at")
+def quiz_history(user, hidden: set[int] = frozenset()) -> list[QuizRow]:
+    """Per quiz: attempts, best and last score (final attempts), passed, awaiting grading.
+
+    Attempts in `hidden` (marks the review policy hides now; see quizzes.review
+    attempts_hiding) count as attempts but give no score and no pass.
+    """
+    shown = ~Q(pk__in=hidden) if hidden else Q()
+    final = (
+        Attempt.objects.filter(
+            user=user, quiz=OuterRef("quiz"), state=Attempt.State.SUBMITTED, needs_grading=False
+        )
+        .exclude(pk__in=hidden)
+        .order_by("-submitted_at")
+    )
     rows = (
         Attempt.objects.filter(user=user, state=Attempt.State.SUBMITTED)
         .values("quiz", "quiz__title", "quiz__slug", "quiz__course__slug")
         .annotate(
             n=Count("pk"),
-            best=Max(PERCENT, filter=Q(needs_grading=False)),
+            best=Max(PERCENT, filter=Q(needs_grading=False) & shown),
             last=Subquery(final.annotate(p=PERCENT).values("p")[:1]),
-            passed=Max(Case(When(passed=True, then=1), default=0)),
+            passed=Max(Case(When(Q(passed=True) & shown, then=1), default=0)),
             awaiting=Count("pk", filter=Q(needs_grading=True)),
+            withheld=Count("pk", filter=Q(needs_grading=False) & ~shown) if hidden else Value(0),
             latest=Max("submitted_at"),
         )
         .order_by("-latest")
     )
     return [
         QuizRow(r["quiz__title"], r["quiz__course__slug"], r["quiz__slug"], r["n"],
-                _round(r["best"]), _round(r["last"]), bool(r["passed"]), r["awaiting"])
+                _round(r["best"]), _round(r["last"]), bool(r["passed"]), r["awaiting"],
+                marks_hidden=r["best"] is None and r["withheld"] > 0)
         for r in rows
     ]  # fmt: skip
 
@@ -113,12 +125,13 @@ def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def score_history(user) -> list[tuple[datetime, float, str]]:
-    """The latest final attempts, oldest first, for the scores-over-time chart."""
+def score_history(user, hidden: set[int] = frozenset()) -> list[tuple[datetime, float, str]]:
+    """The latest final attempts whose marks are shown, oldest first, for the chart."""
     rows = (
         Attempt.objects.filter(
             user=user, state=Attempt.State.SUBMITTED, needs_grading=False, max_score__gt=0
         )
+        .exclude(pk__in=hidden)
         .annotate(p=PERCENT).order_by("-submitted_at")
         .values_list("submitted_at", "p", "quiz__title")[:SCORE_HISTORY]
     )  # fmt: skip
@@ -132,9 +145,12 @@ class ConceptRow:
     lessons: list[dict]
 
 
-def mastery_rows(user) -> list[ConceptRow]:
-    """Every concept the learner has evidence for, weakest first, with lessons that teach it."""
-    mastery = concept_mastery(user=user)
+def mastery_rows(user, hidden: set[int] = frozenset()) -> list[ConceptRow]:
+    """Every concept the learner has evidence for, weakest first, with lessons that teach it.
+
+    Answers in `hidden` attempts do not count yet: a mastery score would tell their marks.
+    """
+    mastery = concept_mastery(user=user, hidden_attempts=hidden)
     if not mastery:
         return []
     concepts = Concept.objects.filter(pk__in=mastery).select_related("course")

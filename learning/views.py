@@ -11,17 +11,21 @@ from django.views.decorators.http import require_http_methods
 
 from learning import charts, selectors, services
 from learning.forms import DeleteAccountForm
+from quizzes.review import attempts_hiding
 from quizzes.reviews import reviews_due_count
+
+MARKS = frozenset({"marks"})
 
 
 @login_required
 def dashboard(request):
     user, now = request.user, timezone.now()
-    mastery = selectors.mastery_rows(user)
-    history = selectors.score_history(user)
+    hidden = attempts_hiding(user, MARKS, now)  # marks the quizzes' review policies hide now
+    mastery = selectors.mastery_rows(user, hidden)
+    history = selectors.score_history(user, hidden)
     return render(request, "learning/dashboard.html", {
         "enrollments": selectors.enrollments_with_progress(user),
-        "quizzes": selectors.quiz_history(user),
+        "quizzes": selectors.quiz_history(user, hidden),
         "reviews_due": reviews_due_count(user=user, now=now),
         "weakest": [row for row in mastery if row.mastery.level != "mastered"][: selectors.WEAKEST],
         "mastery": mastery,

@@ -93,9 +93,14 @@ def level_for(recent: list[Answer], total: int) -> str:
     return LEVELS[level]
 
 
-def concept_mastery(*, user, course=None) -> dict[int, Mastery]:
-    """Mastery of every concept the learner has answered about (optionally in one course)."""
+def concept_mastery(*, user, course=None, hidden_attempts=frozenset()) -> dict[int, Mastery]:
+    """Mastery of every concept the learner has answered about (optionally in one course).
+
+    Evidence from `hidden_attempts` (whose marks a review policy hides for now) is left out.
+    """
     evidence = Evidence.objects.filter(user=user)
+    if hidden_attempts:
+        evidence = evidence.exclude(response__attempt_id__in=hidden_attempts)
     if course is not None:
         evidence = evidence.filter(concept__course=course)
     rows = (

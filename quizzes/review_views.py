@@ -14,7 +14,6 @@ from courses.models import Course
 from quizzes import reviews
 from quizzes.cards import AttemptCard, ReviewCard
 from quizzes.grading import right_answer_summary
-from quizzes.models import ReviewCard as DeckCard
 from quizzes.models import ReviewLog
 from quizzes.presentation import display_answer, learner_view
 
@@ -23,15 +22,16 @@ from quizzes.presentation import display_answer, learner_view
 @require_GET
 def review(request):
     """The most overdue card as a question, or "Nothing due" and the recall table."""
-    now, course = timezone.now(), _course_filter(request.GET.get("course"))
-    card = reviews.review_next(user=request.user, now=now, course=course)
+    now, course, user = timezone.now(), _course_filter(request.GET.get("course")), request.user
+    withheld = reviews.withheld_questions(user=user, now=now)
+    card = reviews.review_next(user=user, now=now, course=course, withheld=withheld)
     context = {
         "mode": "question" if card else "empty", "now": now, "course_filter": course,
-        "due": reviews.reviews_due_count(user=request.user, now=now),
-        "recall": reviews.concept_recall(user=request.user, course=course, now=now),
+        "due": reviews.reviews_due_count(user=user, now=now, withheld=withheld),
+        "recall": reviews.concept_recall(user=user, course=course, now=now, withheld=withheld),
     }  # fmt: skip
     if card is None:
-        context["next_due"] = reviews.review_next_due(user=request.user, course=course)
+        context["next_due"] = reviews.review_next_due(user=user, course=course, withheld=withheld)
     else:
         shown = reviews.review_question(card=card)
         context.update(shown=shown, qcard=_question_card(shown))
@@ -42,10 +42,10 @@ def review(request):
 @require_POST
 def answer(request, pk):
     """Grade and reschedule one card; an essay first asks the learner to rate themselves."""
-    card = get_object_or_404(
-        DeckCard.objects.filter(user=request.user).select_related("question__course"), pk=pk
-    )
     now, course = timezone.now(), _course_filter(request.POST.get("course"))
+    card = get_object_or_404(
+        reviews.own_cards(request.user, now).select_related("question__course"), pk=pk
+    )
     try:
         if "rating" not in request.POST:
             shown, given = reviews.review_parse(card=card, data=request.POST)

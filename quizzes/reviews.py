@@ -23,9 +23,10 @@ from django.utils.translation import gettext, gettext_noop
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.grading import Outcome, grade
-from quizzes.models import Attempt, Evidence, QuestionVersion, ReviewCard, ReviewLog
+from quizzes.models import Attempt, Evidence, QuestionVersion, Response, ReviewCard, ReviewLog
 from quizzes.presentation import AnswerError, draw_order, parse_answer
 from quizzes.questions import question_version
+from quizzes.review import RESULT_ITEMS, attempts_hiding
 
 # No learning steps: a quiz answer is already the card's first exposure, so a right answer
 # comes back in days, not in ten minutes. Relearning steps stay: a lapse in a review
@@ -125,15 +126,41 @@ class ReviewQuestion:
     token: str
 
 
-def _own_cards(user, course=None):
+def withheld_questions(*, user, now: datetime) -> set[int]:
+    """Questions whose review would show what a quiz's review policy still hides.
+
+    A review's result shows whether the answer was right, its feedback, the explanation
+    and the right answer. While a submitted attempt holding the question hides any of
+    these (say until the quiz closes), its card waits: it is not served, not counted as
+    due and not in the recall table, and a posted answer to it is refused.
+    """
+    hidden = attempts_hiding(user, RESULT_ITEMS, now)
+    if not hidden:
+        return set()
+    return set(
+        Response.objects.filter(attempt_id__in=hidden).values_list(
+            "version__question_id", flat=True
+        )
+    )
+
+
+def own_cards(user, now: datetime, course=None, withheld: set[int] | None = None):
+    """The learner's cards that may be reviewed now (optionally within a course).
+
+    A page that reads the deck several times passes `withheld` (withheld_questions) once.
+    """
     cards = ReviewCard.objects.filter(user=user)
+    if withheld is None:
+        withheld = withheld_questions(user=user, now=now)
+    if withheld:
+        cards = cards.exclude(question_id__in=withheld)
     return cards.filter(question__course=course) if course is not None else cards
 
 
-def review_next(*, user, now: datetime, course=None) -> ReviewCard | None:
+def review_next(*, user, now: datetime, course=None, withheld=None) -> ReviewCard | None:
     """The learner's most overdue due card (optionally within a course), or None."""
     return (
-        _own_cards(user, course)
+        own_cards(user, now, course, withheld)
         .filter(due__lte=now)
         .select_related("question__course")
         .order_by("due", "pk")
@@ -141,13 +168,14 @@ def review_next(*, user, now: datetime, course=None) -> ReviewCard | None:
     )
 
 
-def reviews_due_count(*, user, now: datetime) -> int:
-    return ReviewCard.objects.filter(user=user, due__lte=now).count()
+def reviews_due_count(*, user, now: datetime, withheld=None) -> int:
+    return own_cards(user, now, withheld=withheld).filter(due__lte=now).count()
 
 
-def review_next_due(*, user, course=None) -> datetime | None:
+def review_next_due(*, user, course=None, withheld=None) -> datetime | None:
     """When the learner's next card falls due (None for an empty deck)."""
-    return _own_cards(user, course).order_by("due").values_list("due", flat=True).first()
+    cards = own_cards(user, timezone.now(), course, withheld)
+    return cards.order_by("due").values_list("due", flat=True).first()
 
 
 DUE_CACHE_SECONDS = 60
@@ -298,7 +326,7 @@ class ConceptRecall:
     below_target_on: datetime | None  # earliest last_review + stability days
 
 
-def concept_recall(*, user, course, now: datetime) -> list[ConceptRecall]:
+def concept_recall(*, user, course, now: datetime, withheld=None) -> list[ConceptRecall]:
     """Predicted recall per concept of the learner's cards (in `course`, or in all: None).
 
     One query returns a row per (card, concept); retrievability is computed in Python
@@ -306,7 +334,7 @@ def concept_recall(*, user, course, now: datetime) -> list[ConceptRecall]:
     no JSON is decoded: a few hundred cards cost well under a millisecond. Weakest first.
     """
     rows = (
-        _own_cards(user, course)
+        own_cards(user, now, course, withheld)
         .filter(question__concepts__isnull=False)
         .values_list(
             "pk", "stability", "last_review", "question__concepts__slug",

@@ -11,10 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from learning import charts, selectors, services
 from learning.forms import DeleteAccountForm
-from quizzes.review import attempts_hiding
+from quizzes.review import MARKS, attempts_hiding
 from quizzes.reviews import reviews_due_count
-
-MARKS = frozenset({"marks"})
 
 
 @login_required

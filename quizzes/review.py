@@ -44,6 +44,9 @@ def validate_review(value: dict) -> list[str]:
     return problems
 
 
+MARKS = frozenset({"marks"})
+"""What a score, a pass or a mastery level would tell of an attempt."""
+
 RESULT_ITEMS = frozenset({"correctness", "specific_feedback", "general_feedback", "right_answer"})
 """What a review card's result shows of a question: all of it must be visible to serve it."""
 

@@ -16,7 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.models import Concept
 from quizzes.models import REVIEW_ITEMS, Attempt, FeedbackBand, ReviewCard
+from quizzes.questions import question_version
 from quizzes.services import attempt_save, attempt_start, attempt_submit, response_grade
 from tests.factories import ConceptFactory, LessonFactory, ModuleFactory, UserFactory, make_quiz
 from tests.quizzes.samples import SECRET
@@ -249,3 +251,19 @@ def test_dashboard_shows_marks_once_the_quiz_closes(taking):
     quiz.save()
     text = client.get(reverse("learning:dashboard")).content.decode()
     assert "Marks not shown yet" not in text and f"{round(float(attempt.percent), 1)}%" in text
+
+
+def test_concept_page_mastery_leaves_out_hidden_marks(taking):
+    _, quiz, _, concept = taking
+    question = quiz.course.sample_questions["true_false"]
+    question.concepts.add(concept)
+    question_version(question)  # the next attempt answers a question on the concept
+    client, attempt = submitted(quiz, HIDDEN_MARKS, closes_at=timezone.now() + timedelta(days=1))
+    assert Concept.objects.filter(evidence__user=attempt.user).get() == concept
+    text = client.get(concept.get_absolute_url()).content.decode()
+    assert "You have not answered a question on this concept yet." in text
+    assert "Mastery:" not in text and "Predicted chance" not in text
+    quiz.closes_at = timezone.now() - timedelta(seconds=1)
+    quiz.save()
+    text = client.get(concept.get_absolute_url()).content.decode()
+    assert "Mastery:" in text and "Predicted chance" in text

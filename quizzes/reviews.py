@@ -77,16 +77,17 @@ def card_fields(card: Card) -> dict:
     }
 
 
-def deck_add_from_attempt(*, attempt: Attempt, now: datetime) -> int:
+def deck_add_from_attempt(*, attempt: Attempt, now: datetime, responses=None) -> int:
     """Add the attempt's answered questions to the learner's deck; returns how many were new.
 
     A question already in the deck keeps its schedule. A new one missed in the quiz is due
     at once; one answered right (or partly) is scheduled as if that answer were its first
-    review, so it comes back in days.
+    review, so it comes back in days. `responses` (with their versions) saves reading them
+    again when the caller has them.
     """
-    responses = [
-        r for r in attempt.responses.select_related("version") if r.answer not in (None, "", [])
-    ]
+    if responses is None:
+        responses = attempt.responses.select_related("version")
+    responses = [r for r in responses if r.answer not in (None, "", [])]
     known = set(
         ReviewCard.objects.filter(
             user=attempt.user_id, question__in=[r.version.question_id for r in responses]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
+from courses.models import Concept
 from indivisible.logs import log_event
 from lti.services import grade_passback
 from quizzes.grading import grade
@@ -34,6 +35,7 @@ from quizzes.presentation import AnswerError, draw_order, parse_answer
 from quizzes.questions import latest_versions, question_version, with_related
 from quizzes.requirements import completion_after_grading
 from quizzes.reviews import deck_add_from_attempt
+from quizzes.rowupdates import update_rows
 
 GRACE = timedelta(seconds=60)
 """Answers arriving this long after the deadline still count (network and clock slack)."""
@@ -225,7 +227,7 @@ def attempt_save(*, attempt: Attempt, data, now: datetime | None = None) -> dict
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
             raise QuizError(gettext(NOT_IN_PROGRESS), "submitted")
-        Response.objects.bulk_update(changes, ["answer", "saved_at"])
+        update_rows(changes, ["answer", "saved_at"])
     return {}
 
 
@@ -275,12 +277,12 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
         responses = list(locked.responses.select_related("version"))
         for response in responses:
             _apply_grade(response, grade(response.version.data, response.answer))
-        Response.objects.bulk_update(responses, ["fraction", "score", "feedback", "needs_grading"])
+        update_rows(responses, ["fraction", "score", "feedback", "needs_grading"])
         locked.state, locked.submitted_at = Attempt.State.SUBMITTED, now
         _total(locked, responses)
         locked.save()
         evidence_from_responses(responses, user_id=locked.user_id, quiz=locked.quiz, at=now)
-        deck_add_from_attempt(attempt=locked, now=now)
+        deck_add_from_attempt(attempt=locked, now=now, responses=responses)
         completion_after_grading(locked)
         grade_passback(attempt=locked)
         transaction.on_commit(partial(
@@ -360,7 +362,9 @@ def evidence_from_responses(
 ) -> None:
     """Record graded answers per concept for the mastery model (docs/mastery.md)."""
     slugs = {slug for r in responses for slug in r.version.data.get("concepts") or []}
-    concepts = dict(quiz.course.concepts.filter(slug__in=slugs).values_list("slug", "id"))
+    concepts = dict(
+        Concept.objects.filter(course_id=quiz.course_id, slug__in=slugs).values_list("slug", "id")
+    )
     mixed = quiz.lesson_id is None
     Evidence.objects.bulk_create(
         Evidence(user_id=user_id, concept_id=concepts[slug], fraction=r.fraction, mixed=mixed,

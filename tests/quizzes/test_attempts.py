@@ -386,3 +386,16 @@ def test_submit_and_manual_grades_are_logged_as_events(
     assert events["grade.changed"]["old_score"] is None
     assert events["grade.changed"]["new_score"] == Decimal("0.5")
     assert events["grade.changed"]["reason"] == "manual"
+
+
+@pytest.mark.parametrize("kinds", [["single", "numeric"], list(SPECS)])
+def test_submit_query_budget_is_the_same_for_any_number_of_questions(
+    quiz_course, django_assert_max_num_queries, kinds
+):
+    """Grading, the answers, evidence, review cards, completion and LTI in fixed queries."""
+    quiz = make_quiz(quiz_course, [quiz_course.sample_questions[k] for k in kinds])
+    attempt = attempt_start(quiz=quiz, user=UserFactory())
+    attempt_save(attempt=attempt, data=right_form(attempt))
+    with django_assert_max_num_queries(12):
+        submitted = attempt_submit(attempt=attempt)
+    assert submitted.state == Attempt.State.SUBMITTED and submitted.score > 0

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes import services
-from quizzes.models import Attempt, Evidence, Response, ReviewCard
+from quizzes.models import Attempt, Evidence, ReviewCard
 from quizzes.services import attempt_start
 from tests.factories import UserFactory, make_quiz
 from tests.quizzes.test_attempts import right_form
@@ -64,7 +64,7 @@ def assert_untouched_then_submittable(client, attempt, before):
 def test_database_down_during_submit_shows_the_error_page(production_errors, answered):
     client, attempt = answered
     before = snapshot(attempt)
-    with mock.patch.object(Response.objects, "bulk_update", side_effect=DOWN):
+    with mock.patch.object(services, "update_rows", side_effect=DOWN):  # writing the answers
         response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
@@ -97,7 +97,7 @@ def test_database_down_during_autosave_keeps_the_earlier_answers(production_erro
     client, attempt = answered
     before = snapshot(attempt)
     single = attempt.responses.get(version__data__kind="single").slot
-    with mock.patch.object(Response.objects, "bulk_update", side_effect=DOWN):
+    with mock.patch.object(services, "update_rows", side_effect=DOWN):  # writing the answers
         response = client.post(reverse("quizzes:autosave", args=[attempt.pk]), {f"q{single}": "2"})
     assert response.status_code == 500
     assert_untouched_then_submittable(client, attempt, before)

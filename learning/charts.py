@@ -1,13 +1,22 @@
-"""Charts drawn on the server as SVG: coordinates computed here, markup in templates.
+"""Charts drawn on the server as SVG: coordinates and marks here, titles in templates.
 
 Each chart comes with the same data as a table in the template (its text alternative),
-so it needs no JavaScript and no CDN, and reads the same to a screen reader.
+so it needs no JavaScript and no CDN, and reads the same to a screen reader. The marks
+(lines, dots, bars and their labels) are written here rather than in template loops: a
+dashboard has dozens, and per-mark filters were a large part of its rendering time
+(docs/benchmarks.md). Every label is escaped.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from quizzes.mastery import Mastery
+
+LABEL_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,21 @@ class LineChart:
         return [
             (pct, self.top + self.plot_height * (1 - pct / 100)) for pct in (0, 25, 50, 75, 100)
         ]
+
+    def marks(self) -> SafeString:
+        """Gridlines with their percentages, the line, and a dot with a tooltip per score."""
+        right, x = self.width - 12, self.left - 6
+        grid = "".join(
+            f'<line x1="{self.left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<text x="{x}" y="{y + 4:.1f}" text-anchor="end" class="axis">{pct}%</text>'
+            for pct, y in self.gridlines
+        )
+        dots = "".join(
+            f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="4" class="dot"><title>'
+            f"{escape(p.label)}: {floatformat(p.value, 1)}%</title></circle>"
+            for p in self.points
+        )
+        return mark_safe(f'{grid}<path d="{self.path}" class="line"/>{dots}')  # noqa: S308 - labels escaped
 
 
 def score_chart(
@@ -78,6 +102,24 @@ class BarChart:
     label_width: int
     bar_height: int
     bars: list[Bar]
+
+    def marks(self) -> SafeString:
+        """Per concept: its name (shortened), a bar as long as its score, the percentage."""
+        name_x = self.label_width - 8
+        return mark_safe("".join(  # noqa: S308 - labels escaped
+            f'<text x="{name_x}" y="{bar.y + 13:.1f}" text-anchor="end" class="axis">'
+            f"{escape(_shortened(bar.label))}</text>"
+            f'<rect x="{self.label_width}" y="{bar.y:.1f}" width="{bar.length:.1f}" '
+            f'height="{self.bar_height}" class="bar level-{escape(bar.mastery.level)}"/>'
+            f'<text x="{self.label_width + bar.length + 6:.1f}" y="{bar.y + 13:.1f}" '
+            f'class="axis">{bar.mastery.percent}%</text>'
+            for bar in self.bars
+        ))  # fmt: skip
+
+
+def _shortened(label: str) -> str:
+    """At most LABEL_CHARS characters, an ellipsis last when cut (as `truncatechars`)."""
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
 def mastery_chart(rows, width: int = 640) -> BarChart:

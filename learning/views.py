@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from learning import charts, selectors, services
 from learning.forms import DeleteAccountForm
 from quizzes.review import MARKS, attempts_hiding
-from quizzes.reviews import reviews_due_count
+from quizzes.reviews import reviews_due_fresh
 
 
 @login_required
@@ -24,7 +24,7 @@ def dashboard(request):
     return render(request, "learning/dashboard.html", {
         "enrollments": selectors.enrollments_with_progress(user),
         "quizzes": selectors.quiz_history(user, hidden),
-        "reviews_due": reviews_due_count(user=user, now=now),
+        "reviews_due": reviews_due_fresh(user=user),  # also the nav's figure: counted once
         "weakest": [row for row in mastery if row.mastery.level != "mastered"][: selectors.WEAKEST],
         "mastery": mastery,
         "mastery_chart": charts.mastery_chart(mastery),

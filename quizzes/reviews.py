@@ -111,6 +111,8 @@ def deck_add_from_attempt(*, attempt: Attempt, now: datetime, responses=None) ->
             ReviewCard(user_id=attempt.user_id, question_id=question_id, **card_fields(card))
         )
     ReviewCard.objects.bulk_create(new)
+    if new:
+        _due_changed(attempt.user_id)
     return len(new)
 
 
@@ -188,12 +190,20 @@ def _due_cache_key(user_id: int) -> str:
 
 def reviews_due_cached(*, user) -> int:
     """The due count for the nav bar: cached a minute per learner, dropped after a review."""
-    key = _due_cache_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = reviews_due_count(user=user, now=timezone.now())
-        cache.set(key, count, DUE_CACHE_SECONDS)
+    count = cache.get(_due_cache_key(user.pk))
+    return reviews_due_fresh(user=user) if count is None else count
+
+
+def reviews_due_fresh(*, user) -> int:
+    """The due count counted now, and kept for the nav: a page showing it counts it once."""
+    count = reviews_due_count(user=user, now=timezone.now())
+    cache.set(_due_cache_key(user.pk), count, DUE_CACHE_SECONDS)
     return count
+
+
+def _due_changed(user_id: int) -> None:
+    """Drop the learner's cached count once the change that moved it is committed."""
+    transaction.on_commit(lambda: cache.delete(_due_cache_key(user_id)))
 
 
 def review_question(*, card: ReviewCard) -> ReviewQuestion:
@@ -288,7 +298,7 @@ def review_answer(*, card: ReviewCard, data, now: datetime) -> ReviewOutcome:
         card=card, rating=int(rating), fraction=outcome.fraction, reviewed_at=now
     )
     _record_evidence(card, shown.version, log)
-    cache.delete(_due_cache_key(card.user_id))
+    _due_changed(card.user_id)
     return ReviewOutcome(card, log, shown, answer, outcome, rating)
 
 

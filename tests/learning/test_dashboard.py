@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.progress import course_enroll, lesson_mark
+from learning.selectors import enrollments_with_progress
 from quizzes.models import Attempt, Evidence, ReviewCard
 from quizzes.services import attempt_save, attempt_start, attempt_submit
 from tests.factories import (
@@ -177,3 +178,27 @@ def test_concept_page_shows_my_mastery_and_predicted_recall(client, setup):
         "not answered a question on this concept"
         in other.get(reverse("courses:concept", args=[course.slug, "csce"])).text
     )
+
+
+def test_progress_counts_published_lessons_in_reading_order(setup):
+    course, quiz, user = setup
+    second = course.modules.get(slug="m").lessons.get(slug="second")
+    LessonFactory(module=second.module, slug="draft", position=0, is_published=False)
+    course.modules.filter(slug="m").update(position=2)
+    earlier = ModuleFactory(course=course, slug="intro", position=1)
+    intro = LessonFactory(module=earlier, slug="intro-lesson", title="Intro", position=5)
+    other = UserFactory()
+    course_enroll(course=course, user=other)
+    lesson_mark(lesson=intro, user=other, complete=True)  # someone else's
+    [row] = enrollments_with_progress(user)
+    assert (row.done, row.total, row.next_slug, row.next_title) == (1, 3, "intro-lesson", "Intro")
+    for lesson in (intro, second):
+        lesson_mark(lesson=lesson, user=user, complete=True)
+    [row] = enrollments_with_progress(user)
+    assert (row.done, row.total, row.next_slug) == (3, 3, None)
+
+
+def test_no_enrolment_reads_no_lessons(django_assert_num_queries):
+    user = UserFactory()
+    with django_assert_num_queries(1):
+        assert enrollments_with_progress(user) == []

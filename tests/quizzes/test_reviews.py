@@ -35,6 +35,7 @@ from quizzes.reviews import (
     review_question,
     reviews_due_cached,
     reviews_due_count,
+    reviews_due_fresh,
 )
 from quizzes.services import attempt_save, attempt_start, attempt_submit
 from tests.factories import ConceptFactory, CourseFactory, UserFactory, make_question, make_quiz
@@ -421,12 +422,35 @@ class TestConceptRecall:
         assert len(concept_recall(user=learner, course=None, now=timezone.now())) == 1
 
 
-def test_cached_due_count_is_dropped_after_a_review(course, learner, django_assert_num_queries):
+def test_cached_due_count_is_dropped_after_a_review(
+    course, learner, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     card = deal(learner, course.sample_questions["true_false"], now - DAY)
     with django_assert_num_queries(2):  # the review policies of the learner's quizzes, the count
         assert reviews_due_cached(user=learner) == 1
     with django_assert_num_queries(0):
         assert reviews_due_cached(user=learner) == 1
-    review_answer(card=card, data=answer_form(review_question(card=card), False), now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_answer(card=card, data=answer_form(review_question(card=card), False), now=now)
     assert reviews_due_cached(user=learner) == 0
+
+
+def test_cached_due_count_is_dropped_when_a_submit_adds_cards(
+    course, learner, django_capture_on_commit_callbacks
+):
+    assert reviews_due_cached(user=learner) == 0
+    attempt = attempt_start(quiz=make_quiz(course, [course.sample_questions["true_false"]]),
+                            user=learner)  # fmt: skip
+    attempt_save(attempt=attempt, data=form(q1="true"))  # wrong: the new card is due at once
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        attempt_submit(attempt=attempt)
+    assert callbacks and reviews_due_cached(user=learner) == 1
+
+
+def test_a_fresh_count_is_kept_for_the_nav(course, learner, django_assert_num_queries):
+    assert reviews_due_cached(user=learner) == 0
+    deal(learner, course.sample_questions["true_false"], timezone.now() - DAY)
+    assert reviews_due_fresh(user=learner) == 1  # the dashboard counts it now ...
+    with django_assert_num_queries(0):
+        assert reviews_due_cached(user=learner) == 1  # ... and the nav reuses it

@@ -16,6 +16,10 @@ from django.utils import timezone
 
 from courses.models import Enrollment, LessonProgress
 from quizzes.models import Attempt, Response, ReviewCard
+from quizzes.review import MARKS, attempts_hiding
+
+FEEDBACK = frozenset({"specific_feedback"})
+"""What a response's feedback and the grader's comment would tell before the policy does."""
 
 ANONYMOUS_PREFIX = "deleted-"
 
@@ -36,6 +40,11 @@ def learner_data(*, user) -> dict:
         .prefetch_related(Prefetch("responses", queryset=responses)).order_by("started_at")
     )  # fmt: skip
     cards = ReviewCard.objects.filter(user=user).select_related("question").prefetch_related("logs")
+    # The export follows each quiz's review policy like every other page: marks and
+    # feedback it still hides (say until the quiz closes) are left out until it shows them.
+    now = timezone.now()
+    no_marks = attempts_hiding(user, MARKS, now)
+    no_feedback = attempts_hiding(user, FEEDBACK, now)
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -54,10 +63,15 @@ def learner_data(*, user) -> dict:
         "attempts": [{
             "course": a.quiz.course.slug, "quiz": a.quiz.slug, "number": a.number, "state": a.state,
             "started_at": _iso(a.started_at), "submitted_at": _iso(a.submitted_at),
-            "score": _number(a.score), "max_score": _number(a.max_score), "passed": a.passed,
+            "score": None if a.pk in no_marks else _number(a.score),
+            "max_score": _number(a.max_score),
+            "passed": None if a.pk in no_marks else a.passed,
+            "marks_withheld": a.pk in no_marks,
             "responses": [{
                 "slot": r.slot, "question": r.version.data.get("slug"), "answer": r.answer,
-                "score": _number(r.score), "feedback": r.feedback, "comment": r.comment,
+                "score": None if a.pk in no_marks else _number(r.score),
+                "feedback": "" if a.pk in no_feedback else r.feedback,
+                "comment": "" if a.pk in no_feedback else r.comment,
             } for r in a.responses.all()],
         } for a in attempts],
         "reviews": [{

@@ -267,3 +267,23 @@ def test_concept_page_mastery_leaves_out_hidden_marks(taking):
     quiz.save()
     text = client.get(concept.get_absolute_url()).content.decode()
     assert "Mastery:" in text and "Predicted chance" in text
+
+
+def test_data_download_leaves_out_marks_and_feedback_the_policy_hides(taking):
+    _, quiz, _, _ = taking
+    client, attempt = submitted(quiz, HIDDEN_MARKS, closes_at=timezone.now() + timedelta(days=1))
+
+    def exported() -> dict:
+        data = json.loads(client.get(reverse("learning:my_data_download")).content)
+        return next(a for a in data["attempts"] if a["number"] == attempt.number)
+
+    row = exported()
+    assert row["marks_withheld"] and row["score"] is None and row["passed"] is None
+    assert all(r["score"] is None and r["feedback"] == "" for r in row["responses"])
+    assert not ITEM_SIGNS["specific_feedback"].search(json.dumps(row))
+    assert row["responses"][0]["answer"] is not None  # the learner's own answers stay
+    quiz.closes_at = timezone.now() - timedelta(seconds=1)  # closed: the policy shows all
+    quiz.save()
+    row = exported()
+    assert not row["marks_withheld"] and row["score"] == float(attempt.score)
+    assert ITEM_SIGNS["specific_feedback"].search(json.dumps(row))

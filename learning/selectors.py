@@ -59,14 +59,13 @@ def enrollments_with_progress(user) -> list[Enrollment]:
         ).values_list("lesson_id", flat=True)
     )
     by_course: dict[int, list[tuple]] = {}
-    for row in lessons:
-        by_course.setdefault(row[1], []).append(row)
+    for pk, course_id, slug, title in lessons:
+        by_course.setdefault(course_id, []).append((pk, slug, title))
     for enrollment in enrollments:
         rows = by_course.get(enrollment.course_id, [])
-        unread = next((row for row in rows if row[0] not in completed), None)
-        enrollment.total = len(rows)
-        enrollment.done = sum(row[0] in completed for row in rows)
-        enrollment.next_slug, enrollment.next_title = unread[2:] if unread else (None, None)
+        unread = [(slug, title) for pk, slug, title in rows if pk not in completed]
+        enrollment.total, enrollment.done = len(rows), len(rows) - len(unread)
+        enrollment.next_slug, enrollment.next_title = unread[0] if unread else (None, None)
     return enrollments
 
 

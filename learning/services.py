@@ -46,7 +46,7 @@ def learner_data(*, user) -> dict:
     no_marks = attempts_hiding(user, MARKS, now)
     no_feedback = attempts_hiding(user, FEEDBACK, now)
     return {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": now.isoformat(),
         "account": {
             "username": user.get_username(), "email": user.email, "first_name": user.first_name,
             "last_name": user.last_name, "date_joined": _iso(user.date_joined),

@@ -189,7 +189,7 @@ def _due_cache_key(user_id: int) -> str:
 
 
 def reviews_due_cached(*, user) -> int:
-    """The due count for the nav bar: cached a minute per learner, dropped after a review."""
+    """The due count for the nav bar: cached a minute per learner, dropped when cards change."""
     count = cache.get(_due_cache_key(user.pk))
     return reviews_due_fresh(user=user) if count is None else count
 

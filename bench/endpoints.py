@@ -5,6 +5,7 @@ one request to the next: a lesson, a learner (with their session), or one of the
 in-progress attempts. Submits run once per attempt (an attempt is graded only once) and
 after the attempt page and autosave, which use the same attempts. An endpoint whose URL
 answers 404 when the run starts is recorded as "not available" (a page not built yet).
+The two floors (bench/floor.py) are what any logged-in page pays before its own work.
 """
 
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ BASELINE = "healthz"
 
 ENDPOINTS = (
     Endpoint(BASELINE, "/healthz"),
+    Endpoint("floor: logged in", "/bench/floor/reader", viewer="learner", rotate="learner"),
+    Endpoint("floor: page frame", "/bench/floor/frame", viewer="learner", rotate="learner"),
     Endpoint("catalog", "/"),
     Endpoint("lesson (anonymous)", "/courses/{course}/lessons/{lesson}/", rotate="lesson",
              min_ratio=0.5),

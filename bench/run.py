@@ -71,6 +71,7 @@ def production_env() -> dict:
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE}",
         "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # the production settings + floor pages
     }
 
 
@@ -79,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     env = production_env()
     os.environ.update(env, LOG_LEVEL="ERROR")  # the server logs warnings; this process, errors
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indivisible.settings")
     sys.path.insert(0, str(ROOT))
     TMP.mkdir(exist_ok=True)
     from bench.database import database_reset
